@@ -1,0 +1,153 @@
+/** The RFC 6750 error codes that a Bearer challenge can carry. */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+/** Stable machine codes for every request-time failure. */
+export type FailureCode =
+  | 'credentials_missing'
+  | 'credentials_malformed'
+  | 'credentials_multiple'
+  | 'token_malformed'
+  | 'token_too_large'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'token_type_invalid'
+  | 'signature_invalid'
+  | 'issuer_invalid'
+  | 'audience_invalid'
+  | 'key_not_found'
+  | 'algorithm_not_allowed'
+  | 'claim_invalid'
+  | 'scope_insufficient'
+  | 'claims_insufficient'
+  | 'key_source_unavailable';
+
+export type FailureStatus = 400 | 401 | 403 | 503;
+
+interface FailureInit {
+  description: string;
+  cause?: unknown;
+}
+
+/**
+ * Base class of every request-time failure. `code` is stable and safe to switch on,
+ * `status` and `bearerError` say how the failure is answered, and `description` is safe
+ * to send to the client: it never contains token text.
+ */
+export abstract class LatchkeyError extends Error {
+  abstract readonly code: FailureCode;
+  abstract readonly status: FailureStatus;
+  abstract readonly bearerError: BearerErrorCode | undefined;
+  readonly description: string;
+
+  constructor(init: FailureInit) {
+    super(init.description, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = new.target.name;
+    this.description = init.description;
+  }
+}
+
+/** No credentials, or an `Authorization` scheme other than Bearer: 401 with a bare challenge. */
+export class CredentialsMissingError extends LatchkeyError {
+  readonly code = 'credentials_missing';
+  readonly status = 401;
+  readonly bearerError = undefined;
+
+  constructor(init: FailureInit = { description: 'No bearer token was sent' }) {
+    super(init);
+  }
+}
+
+/** A request whose credentials cannot be read: 400 `invalid_request`. */
+export class InvalidRequestError extends LatchkeyError {
+  readonly code: 'credentials_malformed' | 'credentials_multiple';
+  readonly status = 400;
+  readonly bearerError = 'invalid_request';
+
+  constructor(code: InvalidRequestError['code'], init: FailureInit) {
+    super(init);
+    this.code = code;
+  }
+}
+
+/** Codes of tokens that were read but are not acceptable. */
+export type InvalidTokenCode = Extract<
+  FailureCode,
+  | 'token_malformed'
+  | 'token_too_large'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'token_type_invalid'
+  | 'signature_invalid'
+  | 'issuer_invalid'
+  | 'audience_invalid'
+  | 'key_not_found'
+  | 'algorithm_not_allowed'
+  | 'claim_invalid'
+>;
+
+/** A token that is malformed, expired, badly signed or fails a claim check: 401 `invalid_token`. */
+export class InvalidTokenError extends LatchkeyError {
+  readonly code: InvalidTokenCode;
+  readonly status = 401;
+  readonly bearerError = 'invalid_token';
+
+  constructor(code: InvalidTokenCode, init: FailureInit) {
+    super(init);
+    this.code = code;
+  }
+}
+
+/** An authenticated request that lacks a scope or claim the route needs: 403 `insufficient_scope`. */
+export class InsufficientScopeError extends LatchkeyError {
+  readonly code: 'scope_insufficient' | 'claims_insufficient';
+  readonly status = 403;
+  readonly bearerError = 'insufficient_scope';
+  /** Scopes the route needs, sent in the challenge's `scope` attribute. */
+  readonly requiredScopes: readonly string[];
+
+  constructor(
+    code: InsufficientScopeError['code'],
+    init: FailureInit & { requiredScopes?: readonly string[] },
+  ) {
+    super(init);
+    this.code = code;
+    this.requiredScopes = Object.freeze([...(init.requiredScopes ?? [])]);
+  }
+}
+
+/**
+ * Keys could not be obtained and no usable key is cached: 503 with `Retry-After`.
+ * Clients must not treat this as a bad token.
+ */
+export class KeySourceUnavailableError extends LatchkeyError {
+  readonly code = 'key_source_unavailable';
+  readonly status = 503;
+  readonly bearerError = undefined;
+  /** Seconds after which a retry can succeed. */
+  readonly retryAfter: number;
+
+  constructor(init: FailureInit & { retryAfter: number }) {
+    super(init);
+    this.retryAfter = Math.max(1, Math.ceil(init.retryAfter));
+  }
+}
+
+/**
+ * A configuration mistake, thrown when a verifier or middleware is created.
+ * `option` names the option at fault; the message says how to fix it.
+ */
+export class ConfigurationError extends Error {
+  readonly code = 'configuration_invalid';
+  readonly option: string;
+
+  constructor(option: string, problem: string, fix: string, options?: { cause?: unknown }) {
+    super(`latchkey: option "${option}" ${problem}. ${fix}.`, options);
+    this.name = 'ConfigurationError';
+    this.option = option;
+  }
+}
+
+/** Tells whether a value is a latchkey request-time failure. */
+export function isLatchkeyError(value: unknown): value is LatchkeyError {
+  return value instanceof LatchkeyError;
+}

@@ -1,0 +1,38 @@
+export { createVerifier, type Verifier, type VerifierHooks } from './verifier.js';
+export type {
+  AcceptedValues,
+  Algorithm,
+  CredentialOptions,
+  JwksCacheOptions,
+  KeySourceOptions,
+  PolicyOptions,
+  RuntimeOptions,
+  VerifierOptions,
+} from './options.js';
+export {
+  ConfigurationError,
+  CredentialsMissingError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  isLatchkeyError,
+  KeySourceUnavailableError,
+  LatchkeyError,
+  type BearerErrorCode,
+  type FailureCode,
+  type FailureStatus,
+  type InvalidTokenCode,
+} from './errors.js';
+export { renderFailure, type RenderedFailure, type RenderOptions } from './render.js';
+export { extractToken, parseAuthorization, type CredentialRequest, type ExtractedToken, type ExtractOptions, type TokenLocation } from './extract.js';
+export {
+  checkClaims,
+  checkScopes,
+  claimRequirement,
+  scopeRequirement,
+  scopesOf,
+  type ClaimRequirement,
+  type ScopeRequirement,
+} from './scopes.js';
+export type { AuthInfo, LatchkeyClaims, VerifiedClaims } from './types.js';
+export type { FetchFailureReason, KeySourceEvent, KeySourceEventListener, SkippedKeyReason } from './events.js';

@@ -1,0 +1,75 @@
+import type { JSONWebKeySet, JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
+
+/** `iss` or `aud` values to accept. `null` turns the check off, and must be written out. */
+export type AcceptedValues = string | readonly string[] | null;
+
+/** Algorithms latchkey can verify. `none` is not one of them. */
+export type Algorithm =
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA' | 'Ed25519'
+  | 'HS256' | 'HS384' | 'HS512';
+
+/** Where the verification keys come from. Exactly one of these options is set. */
+export type KeySourceOptions =
+  | { jwksUri: string | URL; jwks?: never; publicKey?: never; secret?: never }
+  | { jwks: JSONWebKeySet; jwksUri?: never; publicKey?: never; secret?: never }
+  | { publicKey: string | JWK | KeyObject | CryptoKey; jwksUri?: never; jwks?: never; secret?: never }
+  | { secret: string | Uint8Array; jwksUri?: never; jwks?: never; publicKey?: never };
+
+/** Tuning of the remote JWKS cache. All durations are in seconds. */
+export interface JwksCacheOptions {
+  /** How long a fetched key set is used before it is fetched again. Default 600. */
+  maxAge?: number;
+  /** Least time between two fetches caused by an unknown `kid`. Default 30. */
+  cooldown?: number;
+  /** Time limit of one fetch. Default 5. */
+  timeout?: number;
+  /** How long past its `maxAge` the last good key set keeps serving while fetches fail. Default 43200 (12 h); 0 turns it off. */
+  staleWindow?: number;
+  /** Largest accepted response body in bytes. Default 524288 (512 KiB). */
+  maxResponseBytes?: number;
+}
+
+export interface PolicyOptions {
+  /** Accepted `iss` values, compared exactly. Required: pass `null` to skip the check. */
+  issuer: AcceptedValues;
+  /** Accepted `aud` values; a token passes when one of its audiences is accepted. Required: pass `null` to skip the check. */
+  audience: AcceptedValues;
+  /** Allowed `alg` values. Default: derived from the key source. */
+  algorithms?: readonly Algorithm[];
+  /** Allowed clock skew in seconds for `exp`, `nbf` and `iat`. Default 5. */
+  clockTolerance?: number;
+  /** Largest accepted age of a token in seconds, measured from `iat` (which then becomes required). */
+  maxTokenAge?: number;
+  /** Claims that must be present. `exp` is always required unless `requireExpiration` is false. */
+  requiredClaims?: readonly string[];
+  /** Required `typ` header value, such as `at+jwt` for RFC 9068 access tokens. */
+  typ?: string;
+  /** Whether tokens without `exp` are rejected. Default true. */
+  requireExpiration?: boolean;
+  /** Longest accepted token in characters, checked before decoding. Default 8192. */
+  maxTokenLength?: number;
+}
+
+export interface CredentialOptions {
+  /** Name of a cookie that may carry the token. Default: cookies are not read. */
+  cookieName?: string;
+  /** Name of a query parameter that may carry the token, such as `access_token`. Default: the query string is not read. */
+  queryParameter?: string;
+}
+
+export interface RuntimeOptions {
+  /** The `realm` of the Bearer challenge. Default `"api"`. */
+  realm?: string;
+  jwksCache?: JwksCacheOptions;
+  /** The fetch used for key sources. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Current time in milliseconds since the epoch. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** Everything `createVerifier` accepts. */
+export type VerifierOptions = PolicyOptions & CredentialOptions & RuntimeOptions & KeySourceOptions;
