@@ -29,9 +29,9 @@ interface FailureInit {
 }
 
 /**
- * Base class of every request-time failure. `code` is stable and safe to switch on,
- * `status` and `bearerError` say how the failure is answered, and `description` is safe
- * to send to the client: it never contains token text.
+ * Base class of every request-time failure. `code` is stable and safe to switch on.
+ * `status` and `bearerError` decide the response. `description` is safe to send to the client
+ * because it never contains token text.
  */
 export abstract class LatchkeyError extends Error {
   abstract readonly code: FailureCode;
@@ -134,16 +134,22 @@ export class KeySourceUnavailableError extends LatchkeyError {
 
 /**
  * A configuration mistake, thrown when a verifier or middleware is created.
- * `option` names the option at fault; the message says how to fix it.
+ * `option` names the option at fault, and the message explains the fix.
  */
 export class ConfigurationError extends Error {
   readonly code = 'configuration_invalid';
   readonly option: string;
+  /** What is wrong with the value, without the option name. */
+  readonly problem: string;
+  /** What to do instead. */
+  readonly fix: string;
 
   constructor(option: string, problem: string, fix: string, options?: { cause?: unknown }) {
     super(`latchkey: option "${option}" ${problem}. ${fix}.`, options);
     this.name = 'ConfigurationError';
     this.option = option;
+    this.problem = problem;
+    this.fix = fix;
   }
 }
 
