@@ -20,7 +20,7 @@ export interface ExtractOptions {
   maxTokenLength: number;
 }
 
-/** Where a token was found. */
+/** Location of a token: the `Authorization` header, a cookie or the query string. */
 export type TokenLocation = 'header' | 'cookie' | 'query';
 
 export interface ExtractedToken {

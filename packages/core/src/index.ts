@@ -3,12 +3,18 @@ export type {
   AcceptedValues,
   Algorithm,
   CredentialOptions,
+  IssuerOptions,
+  IssuerResolver,
+  IssuerResolverContext,
   JwksCacheOptions,
   KeySourceOptions,
+  MultiIssuerOptions,
   PolicyOptions,
   RuntimeOptions,
+  SingleIssuerOptions,
   VerifierOptions,
 } from './options.js';
+export type { IssuerPreloadResult, PreloadProblem, PreloadReport } from './preload.js';
 export {
   ConfigurationError,
   CredentialsMissingError,
@@ -35,4 +41,4 @@ export {
   type ScopeRequirement,
 } from './scopes.js';
 export type { AuthInfo, LatchkeyClaims, VerifiedClaims } from './types.js';
-export type { FetchFailureReason, KeySourceEvent, KeySourceEventListener, SkippedKeyReason } from './events.js';
+export { DIAGNOSTICS_CHANNEL, type FetchFailureReason, type FetchTrigger, type KeySourceEvent, type KeySourceEventListener, type SkippedKeyReason } from './events.js';

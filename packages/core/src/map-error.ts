@@ -21,9 +21,9 @@ export function invalidToken(code: InvalidTokenCode, cause?: unknown, descriptio
 }
 
 /**
- * Turns whatever verification threw into a latchkey failure. jose errors map by their class;
- * anything else (a key of the wrong type for the algorithm, an unexpected input) becomes
- * `signature_invalid`, so a token that could not be verified is never accepted and never a 500.
+ * Turns whatever verification threw into a latchkey failure. jose errors map by their class.
+ * Anything else, such as a key of the wrong type for the algorithm, becomes `signature_invalid`,
+ * so a token that could not be verified is rejected with a 401 and never causes a 500.
  */
 export function toFailure(error: unknown): LatchkeyError {
   if (error instanceof LatchkeyError) return error;

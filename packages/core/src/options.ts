@@ -1,5 +1,7 @@
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { KeyObject } from 'node:crypto';
+import type { KeySourceEventListener } from './events.js';
+import type { CredentialRequest } from './extract.js';
 
 /** `iss` or `aud` values to accept. `null` turns the check off, and must be written out. */
 export type AcceptedValues = string | readonly string[] | null;
@@ -12,18 +14,48 @@ export type Algorithm =
   | 'EdDSA' | 'Ed25519'
   | 'HS256' | 'HS384' | 'HS512';
 
-/** Where the verification keys come from. Exactly one of these options is set. */
+/** Key source of a verifier or of one issuer. Exactly one of these options is set. */
 export type KeySourceOptions =
-  | { jwksUri: string | URL; jwks?: never; publicKey?: never; secret?: never }
-  | { jwks: JSONWebKeySet; jwksUri?: never; publicKey?: never; secret?: never }
-  | { publicKey: string | JWK | KeyObject | CryptoKey; jwksUri?: never; jwks?: never; secret?: never }
-  | { secret: string | Uint8Array; jwksUri?: never; jwks?: never; publicKey?: never };
+  | { jwksUri: string | URL; discovery?: never; jwks?: never; publicKey?: never; secret?: never }
+  | { discovery: true; jwksUri?: never; jwks?: never; publicKey?: never; secret?: never }
+  | { jwks: JSONWebKeySet; jwksUri?: never; discovery?: never; publicKey?: never; secret?: never }
+  | { publicKey: string | JWK | KeyObject | CryptoKey; jwksUri?: never; discovery?: never; jwks?: never; secret?: never }
+  | { secret: string | Uint8Array; jwksUri?: never; discovery?: never; jwks?: never; publicKey?: never };
+
+/**
+ * One trusted issuer of a multi-issuer verifier: its exact `iss` value and its own key source.
+ * `audience` and `algorithms` default to the verifier's.
+ */
+export type IssuerOptions = {
+  issuer: string;
+  audience?: AcceptedValues;
+  algorithms?: readonly Algorithm[];
+} & KeySourceOptions;
+
+/** What an issuer resolver receives: the token's unverified `iss` and the request, when there is one. */
+export interface IssuerResolverContext {
+  issuer: string;
+  request: CredentialRequest | undefined;
+}
+
+/**
+ * Picks the configuration for a token's issuer, or returns undefined to reject it. It may only
+ * return remote key sources (`jwksUri` or `discovery`), and the returned `issuer` must equal
+ * `context.issuer`.
+ */
+export type IssuerResolver = (context: IssuerResolverContext) => IssuerOptions | undefined | Promise<IssuerOptions | undefined>;
 
 /** Tuning of the remote JWKS cache. All durations are in seconds. */
 export interface JwksCacheOptions {
-  /** How long a fetched key set is used before it is fetched again. Default 600. */
+  /** How long a fetched key set is used when its response has no `Cache-Control` max-age or `Expires`. Default 600. */
   maxAge?: number;
-  /** Least time between two fetches caused by an unknown `kid`. Default 30. */
+  /** Lower bound of a lifetime taken from the response's caching headers. Default 60. */
+  minLifetime?: number;
+  /** Upper bound of a lifetime taken from the response's caching headers. Default 86400. */
+  maxLifetime?: number;
+  /** Most fetches of key sets and metadata in any minute, across all issuers of the verifier. Default 60. */
+  maxFetchesPerMinute?: number;
+  /** Minimum time between two fetches, whether caused by an unknown `kid` or by a failed fetch. Default 30. */
   cooldown?: number;
   /** Time limit of one fetch. Default 5. */
   timeout?: number;
@@ -34,7 +66,7 @@ export interface JwksCacheOptions {
 }
 
 export interface PolicyOptions {
-  /** Accepted `iss` values, compared exactly. Required: pass `null` to skip the check. */
+  /** Accepted `iss` values, compared exactly. Required with a single key source: pass `null` to skip the check. */
   issuer: AcceptedValues;
   /** Accepted `aud` values; a token passes when one of its audiences is accepted. Required: pass `null` to skip the check. */
   audience: AcceptedValues;
@@ -69,7 +101,28 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
   /** Current time in milliseconds since the epoch. Default `Date.now`. */
   clock?: () => number;
+  /** Receives key source events: fetches, failures, cooldowns, stale use and skipped keys. */
+  onEvent?: KeySourceEventListener;
 }
 
+/** Options of a verifier that trusts one key source. */
+export type SingleIssuerOptions = PolicyOptions & CredentialOptions & RuntimeOptions & KeySourceOptions;
+
+/**
+ * Options of a verifier that trusts several issuers, each with its own key cache. The token's
+ * `iss` picks the issuer; a token of any other issuer is rejected before a key is looked up.
+ */
+export type MultiIssuerOptions = Omit<PolicyOptions, 'issuer'> &
+  CredentialOptions &
+  RuntimeOptions & {
+    issuers: readonly IssuerOptions[] | IssuerResolver;
+    issuer?: never;
+    jwksUri?: never;
+    discovery?: never;
+    jwks?: never;
+    publicKey?: never;
+    secret?: never;
+  };
+
 /** Everything `createVerifier` accepts. */
-export type VerifierOptions = PolicyOptions & CredentialOptions & RuntimeOptions & KeySourceOptions;
+export type VerifierOptions = SingleIssuerOptions | MultiIssuerOptions;

@@ -37,7 +37,7 @@ export function scopeRequirement(scopes: readonly string[], match: 'all' | 'any'
   return Object.freeze({ scopes: Object.freeze([...scopes]), match });
 }
 
-/** Throws a 403 `insufficient_scope` failure unless the identity holds the required scopes. */
+/** Throws a 403 `insufficient_scope` failure unless the identity has the required scopes. */
 export function checkScopes(auth: AuthInfo, requirement: ScopeRequirement): void {
   const granted = new Set(auth.scopes);
   const passes =

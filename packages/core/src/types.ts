@@ -28,6 +28,6 @@ export interface AuthInfo {
   readonly scopes: readonly string[];
   /** The token as received, for forwarding to downstream APIs. Never log it. */
   readonly token: string;
-  /** Where the token was found. */
+  /** Location of the token in the request. */
   readonly location: TokenLocation;
 }

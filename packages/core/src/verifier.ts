@@ -1,11 +1,14 @@
-import { decodeJwt, jwtVerify, type JWTVerifyOptions } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import { type ResolvedConfig, resolveConfig } from './config/index.js';
+import { createEventEmitter } from './diagnostics.js';
 import { CredentialsMissingError, type LatchkeyError } from './errors.js';
-import type { KeySourceEventListener } from './events.js';
 import { type CredentialRequest, extractToken, type TokenLocation } from './extract.js';
-import { createKeySource, type KeySource } from './key-sources/index.js';
+import { type IssuerRuntime, IssuerDirectory } from './issuer-directory.js';
+import { createKeySourceContext } from './key-sources/index.js';
 import { invalidToken, toFailure } from './map-error.js';
+import type { KeySourceEventListener } from './events.js';
 import type { VerifierOptions } from './options.js';
+import { type PreloadReport, preloadIssuers } from './preload.js';
 import { type RenderedFailure, renderFailure } from './render.js';
 import { scopesOf } from './scopes.js';
 import type { AuthInfo, VerifiedClaims } from './types.js';
@@ -20,12 +23,17 @@ export interface Verifier {
   authenticateOptional(request: CredentialRequest): Promise<AuthInfo | null>;
   /** Renders a failure with this verifier's realm. */
   render(failure: LatchkeyError): RenderedFailure;
+  /**
+   * Fetches discovery metadata and key sets of the listed issuers now, and reports
+   * misconfiguration. It never rejects, so start-up can go on while an issuer is briefly down.
+   */
+  preload(): Promise<PreloadReport>;
   /** The checked, frozen settings. */
   readonly config: ResolvedConfig;
 }
 
+/** Kept for adapters written against the first release: `onEvent` is now a verifier option. */
 export interface VerifierHooks {
-  /** Receives key source events: fetches, failures, cooldowns, stale use and skipped keys. */
   onEvent?: KeySourceEventListener;
 }
 
@@ -33,27 +41,31 @@ export interface VerifierHooks {
  * Creates a verifier. Every option is checked here, so a configuration mistake throws a
  * ConfigurationError at start-up instead of failing requests later.
  */
-export function createVerifier(options: VerifierOptions & VerifierHooks): Verifier {
+export function createVerifier(options: VerifierOptions): Verifier {
   const config = resolveConfig(options);
-  const keySource = createKeySource(config, options.onEvent);
-  const joseOptions = toJoseOptions(config);
+  const context = createKeySourceContext(config, createEventEmitter(config.onEvent));
+  const directory = new IssuerDirectory(config, context);
 
-  const verify = async (token: string, location: TokenLocation = 'header'): Promise<AuthInfo> => {
+  const verifyFor = async (token: string, location: TokenLocation, request: CredentialRequest | undefined): Promise<AuthInfo> => {
     if (token.length > config.maxTokenLength) {
       throw invalidToken('token_too_large', undefined, `The token is longer than ${config.maxTokenLength} characters`);
     }
-    rejectForeignIssuer(token, config);
+
+    // An issuer resolver's own errors pass through unchanged: they are not token failures.
+    const runtime = await directory.select(unverifiedIssuer(token), request);
 
     try {
-      return await verifyWithKeys(token, location, keySource, joseOptions, config);
+      return await verifyWithKeys(token, location, runtime, config);
     } catch (error) {
       throw toFailure(error);
     }
   };
 
+  const verify = (token: string, location: TokenLocation = 'header') => verifyFor(token, location, undefined);
+
   const authenticate = async (request: CredentialRequest): Promise<AuthInfo> => {
     const { token, location } = extractToken(request, config);
-    return verify(token, location);
+    return verifyFor(token, location, request);
   };
 
   const authenticateOptional = async (request: CredentialRequest): Promise<AuthInfo | null> => {
@@ -66,23 +78,17 @@ export function createVerifier(options: VerifierOptions & VerifierHooks): Verifi
   };
 
   const render = (failure: LatchkeyError) => renderFailure(failure, { realm: config.realm });
+  const preload = () => preloadIssuers(directory.listed, config);
 
-  return Object.freeze({ verify, authenticate, authenticateOptional, render, config });
+  return Object.freeze({ verify, authenticate, authenticateOptional, render, preload, config });
 }
 
-async function verifyWithKeys(
-  token: string,
-  location: TokenLocation,
-  keySource: KeySource,
-  joseOptions: JWTVerifyOptions,
-  config: ResolvedConfig,
-): Promise<AuthInfo> {
-  const options = { ...joseOptions, currentDate: new Date(config.clock()) };
-  const { payload, protectedHeader } = await jwtVerify(token, (header, jws) => keySource.getKey(header, jws), options);
+async function verifyWithKeys(token: string, location: TokenLocation, runtime: IssuerRuntime, config: ResolvedConfig): Promise<AuthInfo> {
+  const options = { ...runtime.joseOptions, currentDate: new Date(config.clock()) };
+  const { payload, protectedHeader } = await jwtVerify(token, (header, jws) => runtime.keySource.getKey(header, jws), options);
 
-  const claims = Object.freeze(payload) as Readonly<VerifiedClaims>;
   return Object.freeze({
-    claims,
+    claims: Object.freeze(payload) as Readonly<VerifiedClaims>,
     header: Object.freeze(protectedHeader),
     scopes: scopesOf(payload),
     token,
@@ -91,31 +97,13 @@ async function verifyWithKeys(
 }
 
 /**
- * Checks `iss` before any key is looked up, so a token naming a foreign issuer never causes
- * a key fetch. The full verification checks it again after the signature.
+ * Reads `iss` without verifying anything, only to pick the issuer, so a token naming a foreign
+ * issuer is rejected before any key fetch. Verification checks `iss` again after the signature.
  */
-function rejectForeignIssuer(token: string, config: ResolvedConfig): void {
-  if (config.issuer === null) return;
-
-  let issuer: unknown;
+function unverifiedIssuer(token: string): unknown {
   try {
-    issuer = decodeJwt(token).iss;
+    return decodeJwt(token).iss;
   } catch (error) {
     throw invalidToken('token_malformed', error);
   }
-  if (typeof issuer !== 'string' || !config.issuer.includes(issuer)) {
-    throw invalidToken('issuer_invalid');
-  }
-}
-
-function toJoseOptions(config: ResolvedConfig): JWTVerifyOptions {
-  return Object.freeze({
-    algorithms: [...config.algorithms],
-    clockTolerance: config.clockTolerance,
-    requiredClaims: [...config.requiredClaims],
-    ...(config.issuer === null ? {} : { issuer: [...config.issuer] }),
-    ...(config.audience === null ? {} : { audience: [...config.audience] }),
-    ...(config.maxTokenAge === undefined ? {} : { maxTokenAge: config.maxTokenAge }),
-    ...(config.typ === undefined ? {} : { typ: config.typ }),
-  });
 }

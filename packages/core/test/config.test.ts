@@ -1,6 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, createVerifier, type VerifierOptions } from '@latchkey/core';
+import { ConfigurationError, createVerifier, type Verifier, type VerifierOptions } from '@latchkey/core';
+
+/** Returns the settings of a single-issuer verifier's one issuer. */
+function issuerOf(verifier: Verifier) {
+  const { issuers } = verifier.config;
+  if (issuers.kind !== 'list' || issuers.entries[0] === undefined) throw new Error('expected one listed issuer');
+  return issuers.entries[0];
+}
 
 const base = {
   issuer: 'https://auth.example.com/',
@@ -25,7 +32,7 @@ const ed = generateKeyPairSync('ed25519');
 
 describe('createVerifier configuration', () => {
   it('accepts the minimal options', () => {
-    expect(createVerifier(base).config.algorithms).toContain('RS256');
+    expect(issuerOf(createVerifier(base)).algorithms).toContain('RS256');
   });
 
   it.each([
@@ -84,13 +91,13 @@ describe('createVerifier configuration', () => {
   it('accepts an explicit null issuer and audience', () => {
     const verifier = createVerifier({ ...base, issuer: null, audience: null });
 
-    expect(verifier.config.issuer).toBeNull();
+    expect(issuerOf(verifier).issuer).toBeNull();
     expect(verifier.config.audience).toBeNull();
   });
 
   it('accepts http JWKS URLs on loopback hosts', () => {
     for (const url of ['http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]:3000/jwks']) {
-      expect(createVerifier({ ...base, jwksUri: url }).config.keySource.kind).toBe('remote');
+      expect(issuerOf(createVerifier({ ...base, jwksUri: url })).keySource.kind).toBe('remote');
     }
   });
 
@@ -102,7 +109,7 @@ describe('createVerifier configuration', () => {
 
   it('derives algorithms from the key type', () => {
     const from = (publicKey: VerifierOptions['publicKey']) =>
-      createVerifier({ issuer: base.issuer, audience: base.audience, publicKey } as VerifierOptions).config.algorithms;
+      issuerOf(createVerifier({ issuer: base.issuer, audience: base.audience, publicKey } as VerifierOptions)).algorithms;
 
     expect(from(rsa.publicKey)).toEqual(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
     expect(from(ec.publicKey)).toEqual(['ES256']);
@@ -111,14 +118,14 @@ describe('createVerifier configuration', () => {
   });
 
   it('derives HMAC algorithms from the secret length', () => {
-    const algorithms = (secret: string) => createVerifier({ issuer: base.issuer, audience: base.audience, secret }).config.algorithms;
+    const algorithms = (secret: string) => issuerOf(createVerifier({ issuer: base.issuer, audience: base.audience, secret })).algorithms;
 
     expect(algorithms('x'.repeat(32))).toEqual(['HS256']);
     expect(algorithms('x'.repeat(64))).toEqual(['HS256', 'HS384', 'HS512']);
   });
 
   it('never derives HMAC algorithms for a key set', () => {
-    expect(createVerifier(base).config.algorithms.some((name) => name.startsWith('HS'))).toBe(false);
+    expect(issuerOf(createVerifier(base)).algorithms.some((name) => name.startsWith('HS'))).toBe(false);
   });
 
   it('requires exp unless turned off', () => {
@@ -132,7 +139,7 @@ describe('createVerifier configuration', () => {
     const verifier = createVerifier(options);
     options.issuer.push('https://evil.example/');
 
-    expect(verifier.config.issuer).toEqual(['https://a.example/']);
+    expect(issuerOf(verifier).issuer).toEqual(['https://a.example/']);
     expect(Object.isFrozen(verifier.config)).toBe(true);
     expect({ ...options, issuer: snapshot.issuer }).toEqual(snapshot);
   });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTokenFactory, generateTestKey, generateTestKeys, startIssuer, type LocalIssuer, type TestKey, type TokenFactory } from '@latchkey/test-fixtures';
 import { createVerifier, type KeySourceEvent, type LatchkeyError, type Verifier, type VerifierOptions } from '@latchkey/core';
 
@@ -67,18 +67,35 @@ describe('remote JWKS fetching', () => {
     expect(issuer.requests.jwks).toBe(1);
   });
 
-  it('serves later requests from the cache until max age', async () => {
+  it('serves from the cache and refreshes ahead of expiry', async () => {
     const verifier = remoteVerifier();
-    const token = await tokens.sign();
+    const token = await tokens.sign({ expiresIn: 86_400 });
     await verifier.verify(token);
 
-    now += 599_000;
+    now += 479_000;
     await verifier.verify(token);
     expect(issuer.requests.jwks).toBe(1);
 
     now += 2_000;
     await verifier.verify(token);
+    await vi.waitFor(() => expect(events.filter((event) => event.type === 'jwks_fetch')).toHaveLength(2));
+    expect(events.at(-1)).toMatchObject({ type: 'jwks_fetch', trigger: 'refresh_ahead' });
+
+    now += 120_000;
+    await verifier.verify(token);
     expect(issuer.requests.jwks).toBe(2);
+  });
+
+  it('fetches again once the key set expires', async () => {
+    const verifier = remoteVerifier({ jwksCache: { cooldown: 600, timeout: 0.5 } });
+    const token = await tokens.sign({ expiresIn: 86_400 });
+    await verifier.verify(token);
+
+    now += 601_000;
+    await verifier.verify(token);
+
+    expect(issuer.requests.jwks).toBe(2);
+    expect(events.at(-1)).toMatchObject({ type: 'jwks_fetch', trigger: 'expired' });
   });
 
   it('refetches for an unknown kid at most once per cooldown', async () => {

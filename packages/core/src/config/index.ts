@@ -1,26 +1,36 @@
 import { ConfigurationError } from '../errors.js';
-import type { Algorithm, VerifierOptions } from '../options.js';
+import type { KeySourceEventListener } from '../events.js';
+import type { IssuerResolver, SingleIssuerOptions, VerifierOptions } from '../options.js';
 import { isSafeParameterValue } from '../text.js';
-import { resolveAlgorithms } from './algorithms.js';
-import { type KeySourceSpec, resolveKeySource } from './key-source.js';
+import { type IssuerSpec, resolveIssuerList, resolveSingleIssuer } from './issuers.js';
 import { resolveAcceptedValues, resolveOptionalName, resolvePositiveInteger, resolveSeconds } from './values.js';
 
 export type { KeySourceSpec } from './key-source.js';
+export type { IssuerSpec } from './issuers.js';
+export { resolveResolvedIssuer } from './issuers.js';
 
 /** Remote JWKS cache settings in milliseconds and bytes. */
 export interface ResolvedJwksCache {
   maxAge: number;
+  minLifetime: number;
+  maxLifetime: number;
   cooldown: number;
   timeout: number;
   staleWindow: number;
   maxResponseBytes: number;
+  maxFetchesPerMinute: number;
 }
+
+/** The trusted issuers: a fixed list, or a resolver called per token. */
+export type IssuerSettings =
+  | { kind: 'list'; entries: readonly IssuerSpec[] }
+  | { kind: 'resolver'; resolve: IssuerResolver };
 
 /** Verifier settings after every option was checked, copied and frozen. */
 export interface ResolvedConfig {
-  issuer: readonly string[] | null;
+  issuers: IssuerSettings;
+  /** The default audience, used by issuers that set none. */
   audience: readonly string[] | null;
-  algorithms: readonly Algorithm[];
   clockTolerance: number;
   maxTokenAge: number | undefined;
   requiredClaims: readonly string[];
@@ -29,10 +39,10 @@ export interface ResolvedConfig {
   cookieName: string | undefined;
   queryParameter: string | undefined;
   realm: string;
-  keySource: KeySourceSpec;
   jwksCache: ResolvedJwksCache;
   fetch: typeof fetch | undefined;
   clock: () => number;
+  onEvent: KeySourceEventListener | undefined;
 }
 
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -46,12 +56,8 @@ export function resolveConfig(options: VerifierOptions): ResolvedConfig {
     throw new ConfigurationError('options', 'must be an object', 'Pass at least { issuer, audience, jwksUri }');
   }
 
-  const keySource = resolveKeySource(options);
-  const keyKind = keySource.spec.kind === 'secret' ? 'secret' : 'asymmetric';
-  const algorithms = resolveAlgorithms(options.algorithms, keyKind, keySource.algorithms);
-  if (algorithms.length === 0) {
-    throw new ConfigurationError('algorithms', 'is required for a PEM publicKey on runtimes without node:crypto', 'List the algorithms the key signs with, for example ["RS256"]');
-  }
+  const audience = resolveAcceptedValues('audience', options.audience, '"https://api.example.com"');
+  const issuers = resolveIssuers(options, audience);
 
   const requireExpiration = options.requireExpiration ?? true;
   if (typeof requireExpiration !== 'boolean') {
@@ -59,9 +65,8 @@ export function resolveConfig(options: VerifierOptions): ResolvedConfig {
   }
 
   return Object.freeze({
-    issuer: resolveAcceptedValues('issuer', options.issuer, '"https://auth.example.com/"'),
-    audience: resolveAcceptedValues('audience', options.audience, '"https://api.example.com"'),
-    algorithms,
+    issuers,
+    audience,
     clockTolerance: resolveSeconds('clockTolerance', options.clockTolerance, 5),
     maxTokenAge: options.maxTokenAge === undefined ? undefined : resolveSeconds('maxTokenAge', options.maxTokenAge, 3600, { allowZero: false }),
     requiredClaims: resolveRequiredClaims(options.requiredClaims, requireExpiration),
@@ -70,11 +75,23 @@ export function resolveConfig(options: VerifierOptions): ResolvedConfig {
     cookieName: resolveOptionalName('cookieName', options.cookieName, TOKEN_NAME, '__Host-access_token'),
     queryParameter: resolveOptionalName('queryParameter', options.queryParameter, TOKEN_NAME, 'access_token'),
     realm: resolveRealm(options.realm),
-    keySource: keySource.spec,
     jwksCache: resolveJwksCache(options.jwksCache ?? {}),
     fetch: resolveFunction('fetch', options.fetch),
     clock: resolveFunction('clock', options.clock) ?? Date.now,
+    onEvent: resolveFunction('onEvent', options.onEvent),
   });
+}
+
+function resolveIssuers(options: VerifierOptions, audience: readonly string[] | null): IssuerSettings {
+  if (!('issuers' in options) || options.issuers === undefined) {
+    return { kind: 'list', entries: Object.freeze([resolveSingleIssuer(options as SingleIssuerOptions, audience)]) };
+  }
+
+  if ('issuer' in options && options.issuer !== undefined) {
+    throw new ConfigurationError('issuer', 'is set together with issuers', 'Put every issuer into the issuers list, each with its own key source');
+  }
+  if (typeof options.issuers === 'function') return { kind: 'resolver', resolve: options.issuers };
+  return { kind: 'list', entries: resolveIssuerList(options.issuers, audience, options.algorithms) };
 }
 
 function resolveRequiredClaims(claims: readonly string[] | undefined, requireExpiration: boolean): readonly string[] {
@@ -104,12 +121,21 @@ function resolveRealm(realm: string | undefined): string {
 
 function resolveJwksCache(cache: NonNullable<VerifierOptions['jwksCache']>): ResolvedJwksCache {
   const seconds = 1000;
+  const minLifetime = resolveSeconds('jwksCache.minLifetime', cache.minLifetime, 60) * seconds;
+  const maxLifetime = resolveSeconds('jwksCache.maxLifetime', cache.maxLifetime, 86_400, { allowZero: false }) * seconds;
+  if (minLifetime > maxLifetime) {
+    throw new ConfigurationError('jwksCache.minLifetime', 'is larger than jwksCache.maxLifetime', 'Make minLifetime at most maxLifetime');
+  }
+
   return Object.freeze({
     maxAge: resolveSeconds('jwksCache.maxAge', cache.maxAge, 600, { allowZero: false }) * seconds,
+    minLifetime,
+    maxLifetime,
     cooldown: resolveSeconds('jwksCache.cooldown', cache.cooldown, 30) * seconds,
     timeout: resolveSeconds('jwksCache.timeout', cache.timeout, 5, { allowZero: false }) * seconds,
     staleWindow: resolveSeconds('jwksCache.staleWindow', cache.staleWindow, 12 * 3600) * seconds,
     maxResponseBytes: resolvePositiveInteger('jwksCache.maxResponseBytes', cache.maxResponseBytes, 512 * 1024),
+    maxFetchesPerMinute: resolvePositiveInteger('jwksCache.maxFetchesPerMinute', cache.maxFetchesPerMinute, 60),
   });
 }
 

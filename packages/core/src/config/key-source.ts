@@ -1,7 +1,7 @@
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
-import type { Algorithm, VerifierOptions } from '../options.js';
+import type { Algorithm } from '../options.js';
 import { ASYMMETRIC_ALGORITHMS, EC_ALGORITHMS, HMAC_ALGORITHMS, HMAC_MIN_KEY_BYTES, OKP_ALGORITHMS, RSA_ALGORITHMS } from './algorithms.js';
 import { isLoopbackHost } from './loopback.js';
 import { loadNodeCrypto } from './node-crypto.js';
@@ -9,6 +9,7 @@ import { loadNodeCrypto } from './node-crypto.js';
 /** The key source after its option was checked. */
 export type KeySourceSpec =
   | { kind: 'remote'; url: URL }
+  | { kind: 'discovery'; issuer: string }
   | { kind: 'local'; jwks: JSONWebKeySet }
   | { kind: 'public-key'; key: KeyObject | CryptoKey | JWK | string }
   | { kind: 'secret'; secret: Uint8Array };
@@ -20,39 +21,65 @@ export interface ResolvedKeySource {
 }
 
 const MIN_RSA_BITS = 2048;
-const KEY_SOURCE_OPTIONS = ['jwksUri', 'jwks', 'publicKey', 'secret'] as const;
+const KEY_SOURCE_OPTIONS = ['jwksUri', 'discovery', 'jwks', 'publicKey', 'secret'] as const;
 
-/** Checks that exactly one key source option is set and that its value is usable. */
-export function resolveKeySource(options: VerifierOptions): ResolvedKeySource {
+/** The key source options of a verifier or of one issuer entry. */
+export type KeySourceInput = { readonly [name in (typeof KEY_SOURCE_OPTIONS)[number]]?: unknown };
+
+/**
+ * Checks that exactly one key source option is set and that its value is usable. `prefix` names
+ * the issuer entry in messages, and `issuer` is the single accepted issuer that discovery needs.
+ */
+export function resolveKeySource(options: KeySourceInput, issuer: readonly string[] | null, prefix = ''): ResolvedKeySource {
   const present = KEY_SOURCE_OPTIONS.filter((name) => options[name] !== undefined);
 
   if (present.length === 0) {
     throw new ConfigurationError(
-      'jwksUri',
+      `${prefix}jwksUri`,
       'is missing, and no other key source is set',
-      'Set jwksUri to your identity provider\'s JWKS URL (https://.../.well-known/jwks.json), or pass jwks, publicKey or secret',
+      "Set jwksUri to your identity provider's JWKS URL (https://.../.well-known/jwks.json), set discovery: true to find it from the issuer, or pass jwks, publicKey or secret",
     );
   }
   if (present.length > 1) {
-    throw new ConfigurationError(present.join('/'), 'are set together', 'Set exactly one key source: jwksUri, jwks, publicKey or secret');
+    throw new ConfigurationError(present.map((name) => prefix + name).join('/'), 'are set together', 'Set exactly one key source: jwksUri, discovery, jwks, publicKey or secret');
   }
 
-  if (options.jwksUri !== undefined) return resolveJwksUri(options.jwksUri);
-  if (options.jwks !== undefined) return resolveLocalJwks(options.jwks);
-  if (options.publicKey !== undefined) return resolvePublicKey(options.publicKey);
-  return resolveSecret(options.secret);
+  if (options.jwksUri !== undefined) return resolveJwksUri(`${prefix}jwksUri`, options.jwksUri as string | URL);
+  if (options.discovery !== undefined) return resolveDiscovery(prefix, options.discovery, issuer);
+  if (options.jwks !== undefined) return resolveLocalJwks(`${prefix}jwks`, options.jwks as JSONWebKeySet);
+  if (options.publicKey !== undefined) return resolvePublicKey(`${prefix}publicKey`, options.publicKey as string | JWK | KeyObject | CryptoKey);
+  return resolveSecret(`${prefix}secret`, options.secret as string | Uint8Array);
 }
 
-function resolveJwksUri(value: string | URL): ResolvedKeySource {
-  const url = parseUrl('jwksUri', value);
+function resolveJwksUri(option: string, value: string | URL): ResolvedKeySource {
+  const url = parseFetchableUrl(option, value);
+  return { spec: { kind: 'remote', url }, algorithms: ASYMMETRIC_ALGORITHMS };
+}
+
+function resolveDiscovery(prefix: string, value: unknown, issuer: readonly string[] | null): ResolvedKeySource {
+  if (value !== true) {
+    throw new ConfigurationError(`${prefix}discovery`, 'must be true when set', 'Set discovery: true to find the JWKS URL in the issuer metadata, or remove the option');
+  }
+
+  const [only, ...others] = issuer ?? [];
+  if (only === undefined || others.length > 0) {
+    throw new ConfigurationError(`${prefix}discovery`, 'needs exactly one issuer', 'Set issuer to the one issuer whose metadata to read, or use issuers with one entry per issuer');
+  }
+  parseFetchableUrl(`${prefix}issuer`, only);
+  return { spec: { kind: 'discovery', issuer: only }, algorithms: ASYMMETRIC_ALGORITHMS };
+}
+
+/** Parses a URL that latchkey will fetch: https, or http on a loopback host, without credentials. */
+export function parseFetchableUrl(option: string, value: string | URL): URL {
+  const url = parseUrl(option, value);
 
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new ConfigurationError('jwksUri', `must use https, but ${url.protocol.replace(':', '')} was given`, 'Use an https URL. Plain http is accepted only for loopback hosts (localhost, 127.0.0.1, ::1) during development');
+    throw new ConfigurationError(option, `must use https, but ${url.protocol.replace(':', '')} was given`, 'Use an https URL. Plain http is accepted only for loopback hosts (localhost, 127.0.0.1, ::1) during development');
   }
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigurationError('jwksUri', 'contains credentials', 'Remove the user name and password from the URL');
+    throw new ConfigurationError(option, 'contains credentials', 'Remove the user name and password from the URL');
   }
-  return { spec: { kind: 'remote', url }, algorithms: ASYMMETRIC_ALGORITHMS };
+  return url;
 }
 
 /** Parses a URL option, naming the option when the value is not a URL. */
@@ -64,14 +91,14 @@ export function parseUrl(option: string, value: string | URL): URL {
   }
 }
 
-function resolveLocalJwks(jwks: JSONWebKeySet): ResolvedKeySource {
+function resolveLocalJwks(option: string, jwks: JSONWebKeySet): ResolvedKeySource {
   if (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys) || jwks.keys.length === 0) {
-    throw new ConfigurationError('jwks', 'must be a JWK Set with a non-empty "keys" array', 'Pass an object such as { keys: [ { kty: "RSA", n: "...", e: "AQAB", kid: "..." } ] }');
+    throw new ConfigurationError(option, 'must be a JWK Set with a non-empty "keys" array', 'Pass an object such as { keys: [ { kty: "RSA", n: "...", e: "AQAB", kid: "..." } ] }');
   }
 
   const algorithms = new Set<Algorithm>();
   for (const [index, jwk] of jwks.keys.entries()) {
-    checkPublicJwk(`jwks.keys[${index}]`, jwk);
+    checkPublicJwk(`${option}.keys[${index}]`, jwk);
     for (const algorithm of algorithmsOfJwk(jwk)) algorithms.add(algorithm);
   }
 
@@ -79,21 +106,21 @@ function resolveLocalJwks(jwks: JSONWebKeySet): ResolvedKeySource {
   return { spec: { kind: 'local', jwks: copy }, algorithms: [...algorithms] };
 }
 
-function resolvePublicKey(key: string | JWK | KeyObject | CryptoKey): ResolvedKeySource {
-  if (typeof key === 'string') return resolvePem(key);
-  if (isCryptoKey(key)) return resolveCryptoKey(key);
-  if (isKeyObject(key)) return resolveKeyObject(key);
+function resolvePublicKey(option: string, key: string | JWK | KeyObject | CryptoKey): ResolvedKeySource {
+  if (typeof key === 'string') return resolvePem(option, key);
+  if (isCryptoKey(key)) return resolveCryptoKey(option, key);
+  if (isKeyObject(key)) return resolveKeyObject(option, key);
 
-  checkPublicJwk('publicKey', key);
+  checkPublicJwk(option, key);
   return { spec: { kind: 'public-key', key: structuredClone(key) }, algorithms: algorithmsOfJwk(key) };
 }
 
-function resolvePem(pem: string): ResolvedKeySource {
+function resolvePem(option: string, pem: string): ResolvedKeySource {
   if (/PRIVATE KEY/.test(pem)) {
-    throw new ConfigurationError('publicKey', 'contains a private key', 'Pass only the public key (-----BEGIN PUBLIC KEY-----); the private key must stay with the issuer');
+    throw new ConfigurationError(option, 'contains a private key', 'Pass only the public key (-----BEGIN PUBLIC KEY-----); the private key must stay with the issuer');
   }
   if (!/-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/.test(pem)) {
-    throw new ConfigurationError('publicKey', 'is not a PEM public key or certificate', 'Pass a PEM string that starts with -----BEGIN PUBLIC KEY-----, or a JWK, KeyObject or CryptoKey');
+    throw new ConfigurationError(option, 'is not a PEM public key or certificate', 'Pass a PEM string that starts with -----BEGIN PUBLIC KEY-----, or a JWK, KeyObject or CryptoKey');
   }
 
   const crypto = loadNodeCrypto();
@@ -106,60 +133,60 @@ function resolvePem(pem: string): ResolvedKeySource {
   try {
     keyObject = crypto.createPublicKey(pem);
   } catch (error) {
-    throw new ConfigurationError('publicKey', 'could not be parsed as a PEM public key', 'Check that the PEM text is complete, including its BEGIN and END lines', { cause: error });
+    throw new ConfigurationError(option, 'could not be parsed as a PEM public key', 'Check that the PEM text is complete, including its BEGIN and END lines', { cause: error });
   }
-  return resolveKeyObject(keyObject);
+  return resolveKeyObject(option, keyObject);
 }
 
-function resolveKeyObject(key: KeyObject): ResolvedKeySource {
+function resolveKeyObject(option: string, key: KeyObject): ResolvedKeySource {
   if (key.type !== 'public') {
-    throw new ConfigurationError('publicKey', `is a ${key.type} KeyObject`, 'Pass a public key, for example crypto.createPublicKey(pem)');
+    throw new ConfigurationError(option, `is a ${key.type} KeyObject`, 'Pass a public key, for example crypto.createPublicKey(pem)');
   }
 
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
-    checkRsaBits('publicKey', details.modulusLength ?? 0);
+    checkRsaBits(option, details.modulusLength ?? 0);
     const algorithms = key.asymmetricKeyType === 'rsa-pss' ? RSA_ALGORITHMS.filter((name) => name.startsWith('PS')) : RSA_ALGORITHMS;
     return { spec: { kind: 'public-key', key }, algorithms };
   }
   if (key.asymmetricKeyType === 'ec') {
-    return { spec: { kind: 'public-key', key }, algorithms: [ecAlgorithm('publicKey', curveName(details.namedCurve))] };
+    return { spec: { kind: 'public-key', key }, algorithms: [ecAlgorithm(option, curveName(details.namedCurve))] };
   }
   if (key.asymmetricKeyType === 'ed25519') {
     return { spec: { kind: 'public-key', key }, algorithms: OKP_ALGORITHMS };
   }
-  throw new ConfigurationError('publicKey', `has the unsupported key type ${String(key.asymmetricKeyType)}`, 'Use an RSA (2048 bits or more), EC P-256/P-384/P-521 or Ed25519 public key');
+  throw new ConfigurationError(option, `has the unsupported key type ${String(key.asymmetricKeyType)}`, 'Use an RSA (2048 bits or more), EC P-256/P-384/P-521 or Ed25519 public key');
 }
 
-function resolveCryptoKey(key: CryptoKey): ResolvedKeySource {
+function resolveCryptoKey(option: string, key: CryptoKey): ResolvedKeySource {
   if (key.type !== 'public') {
-    throw new ConfigurationError('publicKey', `is a ${key.type} CryptoKey`, 'Pass the public key of the pair');
+    throw new ConfigurationError(option, `is a ${key.type} CryptoKey`, 'Pass the public key of the pair');
   }
 
   const algorithm = key.algorithm as KeyAlgorithm & { modulusLength?: number; namedCurve?: string; hash?: { name: string } };
   if (algorithm.name === 'RSASSA-PKCS1-v1_5' || algorithm.name === 'RSA-PSS') {
-    checkRsaBits('publicKey', algorithm.modulusLength ?? 0);
+    checkRsaBits(option, algorithm.modulusLength ?? 0);
     const prefix = algorithm.name === 'RSA-PSS' ? 'PS' : 'RS';
     const bits = algorithm.hash?.name.replace('SHA-', '') ?? '256';
     return { spec: { kind: 'public-key', key }, algorithms: [`${prefix}${bits}` as Algorithm] };
   }
   if (algorithm.name === 'ECDSA') {
-    return { spec: { kind: 'public-key', key }, algorithms: [ecAlgorithm('publicKey', algorithm.namedCurve)] };
+    return { spec: { kind: 'public-key', key }, algorithms: [ecAlgorithm(option, algorithm.namedCurve)] };
   }
   if (algorithm.name === 'Ed25519') {
     return { spec: { kind: 'public-key', key }, algorithms: OKP_ALGORITHMS };
   }
-  throw new ConfigurationError('publicKey', `is a CryptoKey for ${algorithm.name}, which cannot verify signatures here`, 'Use an RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA or Ed25519 public key');
+  throw new ConfigurationError(option, `is a CryptoKey for ${algorithm.name}, which cannot verify signatures here`, 'Use an RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA or Ed25519 public key');
 }
 
-function resolveSecret(secret: string | Uint8Array | undefined): ResolvedKeySource {
+function resolveSecret(option: string, secret: string | Uint8Array | undefined): ResolvedKeySource {
   const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
 
   if (!(bytes instanceof Uint8Array)) {
-    throw new ConfigurationError('secret', 'must be a string or a Uint8Array', 'Pass the shared HMAC secret, at least 32 bytes long');
+    throw new ConfigurationError(option, 'must be a string or a Uint8Array', 'Pass the shared HMAC secret, at least 32 bytes long');
   }
   if (bytes.byteLength < (HMAC_MIN_KEY_BYTES['HS256'] ?? 32)) {
-    throw new ConfigurationError('secret', `is ${bytes.byteLength} bytes long, shorter than the 32 bytes HS256 needs`, 'Use a random secret of at least 32 bytes (RFC 7518 section 3.2), for example 32 bytes from crypto.getRandomValues');
+    throw new ConfigurationError(option, `is ${bytes.byteLength} bytes long, shorter than the 32 bytes HS256 needs`, 'Use a random secret of at least 32 bytes (RFC 7518 section 3.2), for example 32 bytes from crypto.getRandomValues');
   }
 
   const algorithms = HMAC_ALGORITHMS.filter((name) => bytes.byteLength >= (HMAC_MIN_KEY_BYTES[name] ?? Infinity));

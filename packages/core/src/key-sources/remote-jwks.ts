@@ -1,33 +1,44 @@
-import { errors, type FlattenedJWSInput, type CompactJWSHeaderParameters } from 'jose';
+import { type CompactJWSHeaderParameters, errors, type FlattenedJWSInput } from 'jose';
 import type { ResolvedJwksCache } from '../config/index.js';
 import { InvalidTokenError, KeySourceUnavailableError } from '../errors.js';
-import type { KeySourceEventListener } from '../events.js';
+import type { FetchTrigger, KeySourceEventListener } from '../events.js';
 import type { Algorithm } from '../options.js';
-import { fetchJwks, JwksFetchError } from './fetch-jwks.js';
+import { cacheLifetime } from './cache-lifetime.js';
+import { type JwksLocator, toFetchError } from './discovery.js';
+import { fetchDocument, KeySourceFetchError } from './fetch-document.js';
+import type { FetchLimiter } from './fetch-limiter.js';
 import { toUsableKeySet, type UsableKeySet } from './key-set.js';
 import type { KeySource, VerificationKey } from './types.js';
 
 export interface RemoteJwksSettings {
-  url: URL;
+  /** The issuer whose keys these are, for events; undefined when the verifier accepts any issuer. */
+  issuer: string | undefined;
+  locator: JwksLocator;
   cache: ResolvedJwksCache;
   algorithms: readonly Algorithm[];
   fetch: typeof fetch;
   clock: () => number;
-  onEvent: KeySourceEventListener;
+  limiter: FetchLimiter;
+  emit: KeySourceEventListener;
 }
-
-type Trigger = 'initial' | 'expired' | 'unknown_kid';
 
 interface CachedKeySet {
   keySet: UsableKeySet;
+  url: string;
   fetchedAt: number;
+  /** When a background refresh starts, so requests never wait for a routine refresh. */
+  refreshAt: number;
   expiresAt: number;
 }
 
+/** Share of a key set's lifetime after which it is refreshed in the background. */
+const REFRESH_AHEAD_AT = 0.8;
+
 /**
- * Keys from a JWKS URL. The set is fetched on first use and again after `maxAge`; an unknown
- * `kid` fetches it again at most once per `cooldown`; concurrent requests share one fetch; and
- * when fetching fails, the last good set keeps serving for `staleWindow` past its expiry.
+ * Keys from a JWKS URL, configured or discovered. The set lives as long as its response's caching
+ * headers say, within bounds, and is refreshed in the background before it expires. An unknown
+ * `kid` fetches the set again at most once per cooldown, and concurrent requests share one fetch.
+ * When fetching fails, the last good set keeps serving for `staleWindow` past its expiry.
  */
 export class RemoteJwksSource implements KeySource {
   readonly #settings: RemoteJwksSettings;
@@ -41,20 +52,61 @@ export class RemoteJwksSource implements KeySource {
 
   async getKey(header: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> {
     const cached = await this.#usableKeySet();
+    this.#refreshAheadIfDue(cached);
 
     try {
       return await cached.keySet.resolver(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
     }
-
     return this.#refetchForUnknownKid(header, token);
+  }
+
+  /** Fetches the key set now unless a fetch ran within the cooldown. Resolves once it is loaded or has failed. */
+  async preload(): Promise<{ ok: true; kids: readonly (string | undefined)[] } | { ok: false; error: KeySourceFetchError }> {
+    if (this.#cooldownRemaining() === 0 || this.#refreshing !== undefined) {
+      try {
+        await this.#refresh('preload');
+      } catch (error) {
+        return { ok: false, error: toFetchError(this.#settings.locator.label, error) };
+      }
+    }
+    const cached = this.#cached;
+    if (cached === undefined) return { ok: false, error: new KeySourceFetchError('network', 'No key set could be fetched yet') };
+    return { ok: true, kids: cached.keySet.kids };
+  }
+
+  async #usableKeySet(): Promise<CachedKeySet> {
+    const cached = this.#cached;
+    if (cached !== undefined && this.#now() < cached.expiresAt) return cached;
+
+    if (this.#refreshing !== undefined || this.#cooldownRemaining() === 0) {
+      await this.#refresh(cached === undefined ? 'initial' : 'expired').catch(() => undefined);
+    }
+
+    const current = this.#cached;
+    if (current === undefined) throw this.#unavailable();
+    if (this.#now() < current.expiresAt) return current;
+
+    const expiredForMs = this.#now() - current.expiresAt;
+    if (expiredForMs <= this.#settings.cache.staleWindow) {
+      this.#settings.emit({ type: 'jwks_stale_used', issuer: this.#settings.issuer, url: current.url, expiredForMs });
+      return current;
+    }
+    throw this.#unavailable();
+  }
+
+  #refreshAheadIfDue(cached: CachedKeySet): void {
+    const due = this.#now() >= cached.refreshAt && this.#now() < cached.expiresAt;
+    if (due && this.#refreshing === undefined && this.#cooldownRemaining() === 0) {
+      this.#refresh('refresh_ahead').catch(() => undefined);
+    }
   }
 
   async #refetchForUnknownKid(header: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> {
     const waitMs = this.#cooldownRemaining();
     if (waitMs > 0 && this.#refreshing === undefined) {
-      this.#settings.onEvent({ type: 'jwks_cooldown', url: this.#settings.url.href, kid: header.kid, retryInMs: waitMs });
+      this.#settings.emit({ type: 'jwks_cooldown', issuer: this.#settings.issuer, url: this.#cached?.url ?? this.#settings.locator.label, kid: header.kid, retryInMs: waitMs });
       throw keyNotFound();
     }
 
@@ -73,60 +125,56 @@ export class RemoteJwksSource implements KeySource {
     }
   }
 
-  async #usableKeySet(): Promise<CachedKeySet> {
-    const cached = this.#cached;
-    if (cached !== undefined && this.#now() < cached.expiresAt) return cached;
-
-    if (this.#refreshing !== undefined || this.#cooldownRemaining() === 0) {
-      await this.#refresh(cached === undefined ? 'initial' : 'expired').catch(() => undefined);
-    }
-
-    const current = this.#cached;
-    if (current === undefined) throw this.#unavailable();
-    if (this.#now() < current.expiresAt) return current;
-
-    const expiredForMs = this.#now() - current.expiresAt;
-    if (expiredForMs <= this.#settings.cache.staleWindow) {
-      this.#settings.onEvent({ type: 'jwks_stale_used', url: this.#settings.url.href, expiredForMs });
-      return current;
-    }
-    throw this.#unavailable();
-  }
-
-  /** Starts a fetch, or joins the one under way. Rejects with a JwksFetchError when it fails. */
-  #refresh(trigger: Trigger): Promise<void> {
+  /** Starts a fetch, or joins the one under way. Rejects with a KeySourceFetchError when it fails. */
+  #refresh(trigger: FetchTrigger): Promise<void> {
     this.#refreshing ??= this.#fetchKeySet(trigger).finally(() => {
       this.#refreshing = undefined;
     });
     return this.#refreshing;
   }
 
-  async #fetchKeySet(trigger: Trigger): Promise<void> {
-    const { url, cache, algorithms, onEvent } = this.#settings;
+  async #fetchKeySet(trigger: FetchTrigger): Promise<void> {
+    const { issuer, locator, cache, algorithms, emit, limiter } = this.#settings;
     const startedAt = this.#now();
     this.#lastAttemptAt = startedAt;
+    let url: URL | undefined;
 
     try {
-      const document = await fetchJwks(url, { fetch: this.#settings.fetch, timeout: cache.timeout, maxResponseBytes: cache.maxResponseBytes });
-      const keySet = toUsableKeySet(document.keys, algorithms);
-      for (const skipped of keySet.skipped) onEvent({ type: 'jwks_key_skipped', url: url.href, ...skipped });
-      if (keySet.kids.length === 0) throw new JwksFetchError('no_usable_keys', `JWKS at ${url.href} contains no usable signing key`);
+      url = await locator.locate();
+      if (!limiter.tryAcquire()) {
+        throw new KeySourceFetchError('rate_limited', `Fetch of ${url.href} skipped: the limit of key source fetches per minute is reached`);
+      }
 
-      const fetchedAt = this.#now();
-      this.#cached = { keySet, fetchedAt, expiresAt: fetchedAt + cache.maxAge };
-      onEvent({ type: 'jwks_fetch', url: url.href, trigger, durationMs: fetchedAt - startedAt, keyCount: keySet.kids.length });
+      const options = { fetch: this.#settings.fetch, timeout: cache.timeout, maxResponseBytes: cache.maxResponseBytes, accept: 'application/jwk-set+json, application/json;q=0.9' };
+      const { document, headers } = await fetchDocument(url, options);
+      const keySet = toUsableKeySet(keysOf(url, document), algorithms);
+      for (const skipped of keySet.skipped) emit({ type: 'jwks_key_skipped', issuer, url: url.href, ...skipped });
+      if (keySet.kids.length === 0) throw new KeySourceFetchError('no_usable_keys', `Key set at ${url.href} contains no usable signing key`);
+
+      const lifetime = cacheLifetime(headers, { fallback: cache.maxAge, min: cache.minLifetime, max: cache.maxLifetime });
+      this.#store(keySet, url, lifetime);
+      emit({ type: 'jwks_fetch', issuer, url: url.href, trigger, durationMs: this.#now() - startedAt, keyCount: keySet.kids.length, lifetimeMs: lifetime });
     } catch (error) {
-      const failure = error instanceof JwksFetchError ? error : new JwksFetchError('network', `JWKS request to ${url.href} failed`, { cause: error });
-      onEvent({
-        type: 'jwks_fetch_failed',
-        url: url.href,
-        trigger,
-        reason: failure.reason,
-        ...(failure.status === undefined ? {} : { status: failure.status }),
-        durationMs: this.#now() - startedAt,
-      });
+      const failure = toFetchError(url ?? locator.label, error);
+      if (url !== undefined && failure.reason !== 'rate_limited') locator.invalidate();
+      if (url !== undefined) {
+        emit({
+          type: 'jwks_fetch_failed',
+          issuer,
+          url: url.href,
+          trigger,
+          reason: failure.reason,
+          ...(failure.status === undefined ? {} : { status: failure.status }),
+          durationMs: this.#now() - startedAt,
+        });
+      }
       throw failure;
     }
+  }
+
+  #store(keySet: UsableKeySet, url: URL, lifetime: number): void {
+    const fetchedAt = this.#now();
+    this.#cached = { keySet, url: url.href, fetchedAt, refreshAt: fetchedAt + lifetime * REFRESH_AHEAD_AT, expiresAt: fetchedAt + lifetime };
   }
 
   #cooldownRemaining(): number {
@@ -134,15 +182,22 @@ export class RemoteJwksSource implements KeySource {
   }
 
   #unavailable(): KeySourceUnavailableError {
+    const waitMs = Math.max(this.#cooldownRemaining(), this.#settings.limiter.retryIn());
     return new KeySourceUnavailableError({
       description: 'The signing keys cannot be obtained right now; retry later',
-      retryAfter: Math.max(1, this.#cooldownRemaining() / 1000),
+      retryAfter: Math.max(1, waitMs / 1000),
     });
   }
 
   #now(): number {
     return this.#settings.clock();
   }
+}
+
+function keysOf(url: URL, document: unknown): unknown[] {
+  const keys = typeof document === 'object' && document !== null ? (document as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys)) throw new KeySourceFetchError('invalid_key_set', `Response from ${url.href} has no "keys" array`);
+  return keys;
 }
 
 function keyNotFound(cause?: unknown): InvalidTokenError {

@@ -5,7 +5,7 @@ import type { Algorithm } from '../options.js';
 import { toUsableKeySet } from './key-set.js';
 import type { KeySource } from './types.js';
 
-/** Keys from a JWK Set passed in the options. */
+/** Creates a key source for a JWK Set passed in the options. */
 export function createLocalJwksSource(jwks: { keys: unknown[] }, algorithms: readonly Algorithm[]): KeySource {
   const { resolver } = toUsableKeySet(jwks.keys, algorithms);
 
@@ -23,7 +23,7 @@ export function createLocalJwksSource(jwks: { keys: unknown[] }, algorithms: rea
   };
 }
 
-/** One public key, given as a KeyObject, CryptoKey, JWK or PEM text. */
+/** Creates a key source for one public key, given as a KeyObject, CryptoKey, JWK or PEM text. */
 export function createPublicKeySource(key: KeyObject | CryptoKey | JWK | string): KeySource {
   if (typeof key !== 'string' && !isJwk(key)) {
     return { getKey: () => Promise.resolve(key) };
@@ -48,7 +48,7 @@ export function createPublicKeySource(key: KeyObject | CryptoKey | JWK | string)
   };
 }
 
-/** A shared HMAC secret. */
+/** Creates a key source for a shared HMAC secret. */
 export function createSecretSource(secret: Uint8Array): KeySource {
   return { getKey: () => Promise.resolve(secret) };
 }

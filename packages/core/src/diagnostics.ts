@@ -1,0 +1,32 @@
+import type * as DiagnosticsChannel from 'node:diagnostics_channel';
+import { DIAGNOSTICS_CHANNEL, type KeySourceEvent, type KeySourceEventListener } from './events.js';
+
+let channel: DiagnosticsChannel.Channel | undefined | null = null;
+
+// Loaded on first use through process.getBuiltinModule (Node 20.16+), so runtimes without
+// node:diagnostics_channel, such as the Next.js Edge runtime, simply publish nothing there.
+function diagnosticsChannel(): DiagnosticsChannel.Channel | undefined {
+  if (channel !== null) return channel;
+
+  const processObject = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const module = processObject?.getBuiltinModule?.call(processObject, 'node:diagnostics_channel') as typeof DiagnosticsChannel | undefined;
+  channel = module?.channel(DIAGNOSTICS_CHANNEL);
+  return channel;
+}
+
+/**
+ * Returns the function key sources report events through: the `onEvent` listener, then the
+ * diagnostics channel. A throwing listener is ignored, so logging can never fail a request.
+ */
+export function createEventEmitter(listener: KeySourceEventListener | undefined): KeySourceEventListener {
+  return (event: KeySourceEvent) => {
+    try {
+      listener?.(event);
+    } catch {
+      // The listener belongs to the application; its failure must not change the verification result.
+    }
+
+    const target = diagnosticsChannel();
+    if (target?.hasSubscribers) target.publish(event);
+  };
+}
