@@ -1,4 +1,4 @@
-import { type CredentialRequest, createVerifier, isLatchkeyError, type Verifier, type VerifierHooks, type VerifierOptions } from '@latchkey/core';
+import { type CredentialRequest, createVerifier, isLatchkeyError, type Verifier, type VerifierOptions } from '@latchkey/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rememberRenderer, sendFailure } from './respond.js';
 
@@ -10,7 +10,7 @@ export interface AdapterOptions {
 }
 
 /** Options of `latchkey()`: verifier options, or an existing verifier to share its key cache. */
-export type LatchkeyOptions = (VerifierOptions & VerifierHooks & AdapterOptions) | ({ verifier: Verifier } & AdapterOptions);
+export type LatchkeyOptions = (VerifierOptions & AdapterOptions) | ({ verifier: Verifier } & AdapterOptions);
 
 /**
  * Creates middleware that authenticates every request with a bearer token and sets `req.auth`.
