@@ -20,6 +20,7 @@ export default defineConfig({
       { resolve: { alias }, test: { name: 'fastify', include: ['packages/fastify/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'test-fixtures', include: ['test-fixtures/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'revocation', include: ['test/revocation/**/*.test.ts'] } },
       {
         resolve: { alias },
         test: {

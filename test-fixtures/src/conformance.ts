@@ -2,8 +2,27 @@ import { request as httpRequest } from 'node:http';
 
 import type { TokenPreset } from './token-presets.js';
 
-/** Tokens a row can send: every preset, plus an oversized one. */
-export type ConformanceTokens = Readonly<Record<TokenPreset | 'oversized', string>>;
+/** Names of the tokens the conformance setup signs besides the presets, each with one defect or variation. */
+export const extraConformanceTokens = [
+  'oversized',
+  'algNoneCapitalized',
+  'missingIssuer',
+  'missingAudience',
+  'audienceList',
+  'audienceNested',
+  'expirationString',
+  'payloadArray',
+  'duplicateClaim',
+  'critUnknown',
+  'embeddedKey',
+  'scopeSuperstring',
+  'scopeUppercase',
+  'scopeTwoSpaces',
+  'scopeArray',
+] as const;
+
+/** Tokens a row can send: every preset, plus the extra tokens. */
+export type ConformanceTokens = Readonly<Record<TokenPreset | (typeof extraConformanceTokens)[number], string>>;
 
 /** The routes every adapter's conformance app exposes. */
 export type ConformancePath = '/public' | '/protected' | '/scoped';
@@ -45,6 +64,9 @@ function invalidToken(description: string): string {
 const bearer = (token: string) => [['authorization', `Bearer ${token}`]] as const;
 
 const success = { status: 200, wwwAuthenticate: null, code: null } as const;
+
+const INSUFFICIENT_SCOPE =
+  'Bearer realm="api", error="insufficient_scope", error_description="The token lacks a scope this resource requires", scope="write:items"';
 
 /** The contract every adapter must meet, row for row. */
 export const conformanceTable: readonly ConformanceRow[] = [
@@ -196,7 +218,7 @@ export const conformanceTable: readonly ConformanceRow[] = [
     headers: (tokens) => bearer(tokens.valid),
     expected: {
       status: 403,
-      wwwAuthenticate: 'Bearer realm="api", error="insufficient_scope", error_description="The token lacks a scope this resource requires", scope="write:items"',
+      wwwAuthenticate: INSUFFICIENT_SCOPE,
       code: 'scope_insufficient',
     },
   },
@@ -214,6 +236,110 @@ export const conformanceTable: readonly ConformanceRow[] = [
     expected: { status: 401, wwwAuthenticate: invalidToken('The token has expired'), code: 'token_expired' },
   },
   { name: 'public route without credentials', path: '/public', headers: () => [], expected: success },
+  {
+    name: 'alg None in another case',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.algNoneCapitalized),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token algorithm is not allowed'), code: 'algorithm_not_allowed' },
+  },
+  {
+    name: 'missing iss',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.missingIssuer),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token issuer is not accepted'), code: 'issuer_invalid' },
+  },
+  {
+    name: 'missing aud',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.missingAudience),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token audience is not accepted'), code: 'audience_invalid' },
+  },
+  { name: 'aud list with the audience', path: '/protected', headers: (tokens) => bearer(tokens.audienceList), expected: success },
+  {
+    name: 'aud nested in an array',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.audienceNested),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token audience is not accepted'), code: 'audience_invalid' },
+  },
+  {
+    name: 'exp as a string',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.expirationString),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The exp claim is invalid'), code: 'claim_invalid' },
+  },
+  {
+    name: 'claims set that is an array',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.payloadArray),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token is malformed'), code: 'token_malformed' },
+  },
+  {
+    name: 'duplicate claim name',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.duplicateClaim),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token contains a duplicate JSON member name'), code: 'token_malformed' },
+  },
+  {
+    name: 'unknown crit extension',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.critUnknown),
+    expected: { status: 401, wwwAuthenticate: invalidToken('The token is malformed'), code: 'token_malformed' },
+  },
+  {
+    name: 'key embedded in the header',
+    path: '/protected',
+    headers: (tokens) => bearer(tokens.embeddedKey),
+    expected: { status: 401, wwwAuthenticate: invalidToken('No signing key matches the token key id'), code: 'key_not_found' },
+  },
+  {
+    name: 'scope that only starts with the required one',
+    path: '/scoped',
+    headers: (tokens) => bearer(tokens.scopeSuperstring),
+    expected: { status: 403, wwwAuthenticate: INSUFFICIENT_SCOPE, code: 'scope_insufficient' },
+  },
+  {
+    name: 'scope in upper case',
+    path: '/scoped',
+    headers: (tokens) => bearer(tokens.scopeUppercase),
+    expected: { status: 403, wwwAuthenticate: INSUFFICIENT_SCOPE, code: 'scope_insufficient' },
+  },
+  {
+    name: 'scope as an array',
+    path: '/scoped',
+    headers: (tokens) => bearer(tokens.scopeArray),
+    expected: { status: 403, wwwAuthenticate: INSUFFICIENT_SCOPE, code: 'scope_insufficient' },
+  },
+  { name: 'scopes separated by two spaces', path: '/scoped', headers: (tokens) => bearer(tokens.scopeTwoSpaces), expected: success },
+  {
+    name: 'quoted token',
+    path: '/protected',
+    headers: (tokens) => [['authorization', `Bearer "${tokens.valid}"`]],
+    expected: {
+      status: 400,
+      wwwAuthenticate: invalidRequest('The Authorization header must contain exactly one token after Bearer'),
+      code: 'credentials_malformed',
+    },
+  },
+  {
+    name: 'backslash in the header',
+    path: '/protected',
+    headers: () => [['authorization', 'Bearer abc\\def']],
+    expected: {
+      status: 400,
+      wwwAuthenticate: invalidRequest('The Authorization header must contain exactly one token after Bearer'),
+      code: 'credentials_malformed',
+    },
+  },
+  {
+    name: 'long tab run',
+    path: '/protected',
+    headers: () => [['authorization', `Bearer${'\t'.repeat(8000)}x`]],
+    expected: {
+      status: 400,
+      wwwAuthenticate: invalidRequest('The Authorization header must separate Bearer and the token with a space'),
+      code: 'credentials_malformed',
+    },
+  },
   {
     name: 'key source unavailable',
     path: '/protected',

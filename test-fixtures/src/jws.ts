@@ -51,3 +51,23 @@ export function signCompact(
 
   return signer.setProtectedHeader(header as CompactJWSHeaderParameters).sign(key);
 }
+
+const SIGNING_ALGORITHMS: Readonly<Record<string, AlgorithmIdentifier | EcdsaParams>> = {
+  RS256: 'RSASSA-PKCS1-v1_5',
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  EdDSA: 'Ed25519',
+};
+
+/**
+ * Signs the exact header and payload texts, which may be any bytes (duplicate members, unknown
+ * `crit` values, a payload that is not an object): input that jose's own signer refuses.
+ * `alg` picks the Web Crypto algorithm of the key: RS256, ES256 or EdDSA.
+ */
+export async function signRawCompact(headerJson: string, payloadJson: string, privateKey: CryptoKey, alg: 'RS256' | 'ES256' | 'EdDSA'): Promise<string> {
+  const input = `${Buffer.from(headerJson, 'utf8').toString('base64url')}.${Buffer.from(payloadJson, 'utf8').toString('base64url')}`;
+  const algorithm = SIGNING_ALGORITHMS[alg];
+  if (algorithm === undefined) throw new TypeError(`Unsupported alg ${alg}. Use RS256, ES256 or EdDSA.`);
+
+  const signature = await crypto.subtle.sign(algorithm, privateKey, encoder.encode(input));
+  return `${input}.${Buffer.from(signature).toString('base64url')}`;
+}

@@ -1,5 +1,5 @@
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
-import { DIAGNOSTICS_CHANNEL, type KeySourceEvent, type KeySourceEventListener } from './events.js';
+import { DIAGNOSTICS_CHANNEL, type LatchkeyEvent, type LatchkeyEventListener } from './events.js';
 
 let channel: DiagnosticsChannel.Channel | undefined | null = null;
 
@@ -18,8 +18,8 @@ function diagnosticsChannel(): DiagnosticsChannel.Channel | undefined {
  * Returns the function key sources report events through: the `onEvent` listener, then the
  * diagnostics channel. A throwing listener is ignored, so logging can never fail a request.
  */
-export function createEventEmitter(listener: KeySourceEventListener | undefined): KeySourceEventListener {
-  return (event: KeySourceEvent) => {
+export function createEventEmitter(listener: LatchkeyEventListener | undefined): LatchkeyEventListener {
+  return (event: LatchkeyEvent) => {
     try {
       listener?.(event);
     } catch {

@@ -6,6 +6,7 @@ export type FailureCode =
   | 'credentials_missing'
   | 'credentials_malformed'
   | 'credentials_multiple'
+  | 'credentials_insecure'
   | 'token_malformed'
   | 'token_too_large'
   | 'token_expired'
@@ -19,7 +20,9 @@ export type FailureCode =
   | 'claim_invalid'
   | 'scope_insufficient'
   | 'claims_insufficient'
-  | 'key_source_unavailable';
+  | 'token_revoked'
+  | 'key_source_unavailable'
+  | 'revocation_unavailable';
 
 export type FailureStatus = 400 | 401 | 403 | 503;
 
@@ -59,7 +62,7 @@ export class CredentialsMissingError extends LatchkeyError {
 
 /** A request whose credentials cannot be read: 400 `invalid_request`. */
 export class InvalidRequestError extends LatchkeyError {
-  readonly code: 'credentials_malformed' | 'credentials_multiple';
+  readonly code: 'credentials_malformed' | 'credentials_multiple' | 'credentials_insecure';
   readonly status = 400;
   readonly bearerError = 'invalid_request';
 
@@ -83,6 +86,7 @@ export type InvalidTokenCode = Extract<
   | 'key_not_found'
   | 'algorithm_not_allowed'
   | 'claim_invalid'
+  | 'token_revoked'
 >;
 
 /** A token that is malformed, expired, badly signed or fails a claim check: 401 `invalid_token`. */
@@ -121,6 +125,24 @@ export class InsufficientScopeError extends LatchkeyError {
  */
 export class KeySourceUnavailableError extends LatchkeyError {
   readonly code = 'key_source_unavailable';
+  readonly status = 503;
+  readonly bearerError = undefined;
+  /** Seconds after which a retry can succeed. */
+  readonly retryAfter: number;
+
+  constructor(init: FailureInit & { retryAfter: number }) {
+    super(init);
+    this.retryAfter = Math.max(1, Math.ceil(init.retryAfter));
+  }
+}
+
+/**
+ * The revocation store could not be asked whether a token is revoked: 503 with `Retry-After`.
+ * The token may be fine; answering 401 would make clients discard it, and answering 200 could
+ * let a revoked token through.
+ */
+export class RevocationUnavailableError extends LatchkeyError {
+  readonly code = 'revocation_unavailable';
   readonly status = 503;
   readonly bearerError = undefined;
   /** Seconds after which a retry can succeed. */

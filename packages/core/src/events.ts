@@ -42,3 +42,13 @@ export type KeySourceEventListener = (event: KeySourceEvent) => void;
 
 /** Name of the `node:diagnostics_channel` channel that every key source event is published on. */
 export const DIAGNOSTICS_CHANNEL = 'latchkey:key-source';
+
+/** Events of the revocation check: an outage starting, and its end. */
+export type RevocationEvent =
+  | { type: 'revocation_unavailable'; reason: 'timeout' | 'error'; failOpen: boolean }
+  | { type: 'revocation_recovered'; outageMs: number };
+
+/** Every event a verifier reports. */
+export type LatchkeyEvent = KeySourceEvent | RevocationEvent;
+
+export type LatchkeyEventListener = (event: LatchkeyEvent) => void;

@@ -12,12 +12,17 @@ export interface CredentialRequest {
   cookie?: string | readonly string[] | undefined;
   /** The request target (`/path?query`) or absolute URL. Read only when `queryParameter` is set. */
   url?: string | undefined;
+  /** Whether the request arrived over HTTPS, as the framework determines it. Read only when `requireHttps` is set. */
+  secure?: boolean | undefined;
+  /** Whether the client address is a loopback address. Read only when `requireHttps` is set. */
+  loopback?: boolean | undefined;
 }
 
 export interface ExtractOptions {
   cookieName: string | undefined;
   queryParameter: string | undefined;
   maxTokenLength: number;
+  requireHttps?: boolean;
 }
 
 /** Location of a token: the `Authorization` header, a cookie or the query string. */
@@ -61,7 +66,18 @@ export function extractToken(request: CredentialRequest, options: ExtractOptions
   if (others.length > 0) throw multipleCredentials();
 
   checkLength(first.token, options.maxTokenLength);
+  if (options.requireHttps === true && request.secure !== true && request.loopback !== true) {
+    throw new InvalidRequestError('credentials_insecure', { description: 'Bearer tokens must be sent over HTTPS' });
+  }
   return first;
+}
+
+/** Tells whether an IP address, as Node reports it, is a loopback address: 127.0.0.0/8 or ::1. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+
+  const ipv4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return ipv4.startsWith('127.') || address === '::1';
 }
 
 function tokenFromAuthorization(value: string | readonly string[] | undefined): string | undefined {

@@ -24,13 +24,14 @@ export {
   isLatchkeyError,
   KeySourceUnavailableError,
   LatchkeyError,
+  RevocationUnavailableError,
   type BearerErrorCode,
   type FailureCode,
   type FailureStatus,
   type InvalidTokenCode,
 } from './errors.js';
 export { renderFailure, type RenderedFailure, type RenderOptions } from './render.js';
-export { extractToken, parseAuthorization, type CredentialRequest, type ExtractedToken, type ExtractOptions, type TokenLocation } from './extract.js';
+export { extractToken, isLoopbackAddress, parseAuthorization, type CredentialRequest, type ExtractedToken, type ExtractOptions, type TokenLocation } from './extract.js';
 export {
   checkClaims,
   checkScopes,
@@ -41,4 +42,15 @@ export {
   type ScopeRequirement,
 } from './scopes.js';
 export type { AuthInfo, LatchkeyClaims, VerifiedClaims } from './types.js';
-export { DIAGNOSTICS_CHANNEL, type FetchFailureReason, type FetchTrigger, type KeySourceEvent, type KeySourceEventListener, type SkippedKeyReason } from './events.js';
+export {
+  DIAGNOSTICS_CHANNEL,
+  type FetchFailureReason,
+  type FetchTrigger,
+  type KeySourceEvent,
+  type KeySourceEventListener,
+  type LatchkeyEvent,
+  type LatchkeyEventListener,
+  type RevocationEvent,
+  type SkippedKeyReason,
+} from './events.js';
+export * from './revocation/index.js';

@@ -13,6 +13,7 @@ const DESCRIPTIONS: Readonly<Record<InvalidTokenCode, string>> = {
   key_not_found: 'No signing key matches the token key id',
   algorithm_not_allowed: 'The token algorithm is not allowed',
   claim_invalid: 'A token claim is missing or invalid',
+  token_revoked: 'The token has been revoked',
 };
 
 /** Builds an InvalidTokenError with the standard description of its code. */

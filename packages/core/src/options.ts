@@ -1,6 +1,7 @@
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { KeyObject } from 'node:crypto';
-import type { KeySourceEventListener } from './events.js';
+import type { LatchkeyEventListener } from './events.js';
+import type { RevocationOptions } from './revocation/types.js';
 import type { CredentialRequest } from './extract.js';
 
 /** `iss` or `aud` values to accept. `null` turns the check off, and must be written out. */
@@ -91,6 +92,12 @@ export interface CredentialOptions {
   cookieName?: string;
   /** Name of a query parameter that may carry the token, such as `access_token`. Default: the query string is not read. */
   queryParameter?: string;
+  /**
+   * Whether a token that arrived over plain HTTP is rejected with 400 `invalid_request`, unless the
+   * client is on a loopback address. Adapters read HTTPS the way the framework does, honouring its
+   * trust-proxy setting. Default false.
+   */
+  requireHttps?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -101,8 +108,10 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
   /** Current time in milliseconds since the epoch. Default `Date.now`. */
   clock?: () => number;
-  /** Receives key source events: fetches, failures, cooldowns, stale use and skipped keys. */
-  onEvent?: KeySourceEventListener;
+  /** Receives every event: key source fetches, failures, cooldowns, stale use, skipped keys, and revocation outages. */
+  onEvent?: LatchkeyEventListener;
+  /** Checks verified tokens against a revocation store: revoked token ids and per-subject epochs. */
+  revocation?: RevocationOptions;
 }
 
 /** Options of a verifier that trusts one key source. */

@@ -1,4 +1,4 @@
-import { type LatchkeyError, KeySourceUnavailableError, InsufficientScopeError } from './errors.js';
+import { type LatchkeyError, KeySourceUnavailableError, InsufficientScopeError, RevocationUnavailableError } from './errors.js';
 import { toSafeDescription } from './text.js';
 
 /** An HTTP response for a failure, ready for an adapter to copy byte for byte. */
@@ -37,7 +37,7 @@ export function renderFailure(failure: LatchkeyError, options: RenderOptions = {
   };
   const challenge = buildChallenge(failure, realm, description);
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
-  if (failure instanceof KeySourceUnavailableError) headers['retry-after'] = String(failure.retryAfter);
+  if (failure instanceof KeySourceUnavailableError || failure instanceof RevocationUnavailableError) headers['retry-after'] = String(failure.retryAfter);
 
   const problem = {
     type: 'about:blank',

@@ -2,11 +2,17 @@ import { ConfigurationError, InsufficientScopeError } from './errors.js';
 import { isScopeToken } from './text.js';
 import type { AuthInfo, VerifiedClaims } from './types.js';
 
-/** Reads granted scopes from `scope` (a space-separated string) and `scp` (a string or an array). */
+/**
+ * Reads granted scopes from `scope`, a space-separated string (RFC 9068 §2.2.3), and `scp`, a
+ * string or an array as some identity providers send it. A `scope` that is not a string grants
+ * nothing. Scopes are compared exactly, so `WRITE:ITEMS` is not `write:items`.
+ */
 export function scopesOf(claims: Record<string, unknown>): readonly string[] {
   const scopes = new Set<string>();
+  const scope = claims['scope'];
+  const scp = claims['scp'];
 
-  for (const value of [claims['scope'], claims['scp']]) {
+  for (const value of [typeof scope === 'string' ? scope : undefined, scp]) {
     const entries = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
     for (const entry of entries) {
       if (typeof entry === 'string' && entry !== '') scopes.add(entry);

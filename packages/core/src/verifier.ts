@@ -1,14 +1,16 @@
-import { decodeJwt, jwtVerify } from 'jose';
+import { errors, jwtVerify, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import { type ResolvedConfig, resolveConfig } from './config/index.js';
 import { createEventEmitter } from './diagnostics.js';
 import { CredentialsMissingError, type LatchkeyError } from './errors.js';
 import { type CredentialRequest, extractToken, type TokenLocation } from './extract.js';
 import { type IssuerRuntime, IssuerDirectory } from './issuer-directory.js';
 import { createKeySourceContext } from './key-sources/index.js';
+import { inspectToken } from './inspect-token.js';
 import { invalidToken, toFailure } from './map-error.js';
-import type { KeySourceEventListener } from './events.js';
+import type { LatchkeyEventListener } from './events.js';
 import type { VerifierOptions } from './options.js';
 import { type PreloadReport, preloadIssuers } from './preload.js';
+import { createRevocationCheck } from './revocation/check.js';
 import { type RenderedFailure, renderFailure } from './render.js';
 import { scopesOf } from './scopes.js';
 import type { AuthInfo, VerifiedClaims } from './types.js';
@@ -34,7 +36,7 @@ export interface Verifier {
 
 /** Kept for adapters written against the first release: `onEvent` is now a verifier option. */
 export interface VerifierHooks {
-  onEvent?: KeySourceEventListener;
+  onEvent?: LatchkeyEventListener;
 }
 
 /**
@@ -43,8 +45,10 @@ export interface VerifierHooks {
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   const config = resolveConfig(options);
-  const context = createKeySourceContext(config, createEventEmitter(config.onEvent));
+  const emit = createEventEmitter(config.onEvent);
+  const context = createKeySourceContext(config, emit);
   const directory = new IssuerDirectory(config, context);
+  const checkRevocation = createRevocationCheck(options.revocation, emit, config.clock);
 
   const verifyFor = async (token: string, location: TokenLocation, request: CredentialRequest | undefined): Promise<AuthInfo> => {
     if (token.length > config.maxTokenLength) {
@@ -52,13 +56,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
 
     // An issuer resolver's own errors pass through unchanged: they are not token failures.
-    const runtime = await directory.select(unverifiedIssuer(token), request);
+    const runtime = await directory.select(inspectToken(token).issuer, request);
 
+    let auth: AuthInfo;
     try {
-      return await verifyWithKeys(token, location, runtime, config);
+      auth = await verifyWithKeys(token, location, runtime, config);
     } catch (error) {
       throw toFailure(error);
     }
+
+    await checkRevocation?.(auth.claims);
+    return auth;
   };
 
   const verify = (token: string, location: TokenLocation = 'header') => verifyFor(token, location, undefined);
@@ -83,10 +91,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return Object.freeze({ verify, authenticate, authenticateOptional, render, preload, config });
 }
 
+/** Most keys tried for one token when several keys of a set match its header. */
+const MAX_CANDIDATE_KEYS = 8;
+
 async function verifyWithKeys(token: string, location: TokenLocation, runtime: IssuerRuntime, config: ResolvedConfig): Promise<AuthInfo> {
   const options = { ...runtime.joseOptions, currentDate: new Date(config.clock()) };
-  const { payload, protectedHeader } = await jwtVerify(token, (header, jws) => runtime.keySource.getKey(header, jws), options);
 
+  let result: JWTVerifyResult;
+  try {
+    result = await jwtVerify(token, (header, jws) => runtime.keySource.getKey(header, jws), options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    result = await verifyWithCandidates(token, error, options);
+  }
+
+  const { payload, protectedHeader } = result;
   return Object.freeze({
     claims: Object.freeze(payload) as Readonly<VerifiedClaims>,
     header: Object.freeze(protectedHeader),
@@ -97,13 +116,22 @@ async function verifyWithKeys(token: string, location: TokenLocation, runtime: I
 }
 
 /**
- * Reads `iss` without verifying anything, only to pick the issuer, so a token naming a foreign
- * issuer is rejected before any key fetch. Verification checks `iss` again after the signature.
+ * Tries each key when a set holds several keys that fit the token's header, such as an identity
+ * provider publishing one key twice or two keys under one `kid`. Only a failed signature moves on
+ * to the next key; any other failure is the answer for the key that matched.
  */
-function unverifiedIssuer(token: string): unknown {
-  try {
-    return decodeJwt(token).iss;
-  } catch (error) {
-    throw invalidToken('token_malformed', error);
+async function verifyWithCandidates(token: string, candidates: InstanceType<typeof errors.JWKSMultipleMatchingKeys>, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
+  let lastError: unknown = new errors.JWSSignatureVerificationFailed();
+  let tried = 0;
+
+  for await (const key of candidates as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
+    if (++tried > MAX_CANDIDATE_KEYS) break;
+    try {
+      return await jwtVerify(token, key as never, options);
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+      lastError = error;
+    }
   }
+  throw lastError;
 }

@@ -1,4 +1,4 @@
-import { type CredentialRequest, createVerifier, isLatchkeyError, type Verifier, type VerifierOptions } from '@latchkey/core';
+import { type CredentialRequest, createVerifier, isLatchkeyError, isLoopbackAddress, type Verifier, type VerifierOptions } from '@latchkey/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rememberRenderer, sendFailure } from './respond.js';
 
@@ -45,10 +45,13 @@ export function latchkey(options: LatchkeyOptions): RequestHandler {
 
 /** Reads the credential-carrying parts of an Express request, keeping repeated headers apart. */
 export function toCredentialRequest(request: Request): CredentialRequest {
+  // Express's secure and ip honour its trust proxy setting.
   return {
     authorization: request.headersDistinct['authorization'],
     cookie: request.headersDistinct['cookie'],
     url: request.originalUrl,
+    secure: request.secure,
+    loopback: isLoopbackAddress(request.ip ?? request.socket.remoteAddress),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CredentialRequest } from '@latchkey/core';
+import { type CredentialRequest, isLoopbackAddress } from '@latchkey/core';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -21,5 +21,6 @@ export function toCredentialRequest(request: FastifyRequest): CredentialRequest 
     else if (name === 'cookie') (cookie ??= []).push(value);
   }
 
-  return { authorization, cookie, url: request.url };
+  // Fastify's protocol and ip honour its trustProxy setting.
+  return { authorization, cookie, url: request.url, secure: request.protocol === 'https', loopback: isLoopbackAddress(request.ip) };
 }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import type { KeySourceEventListener } from '../events.js';
+import type { LatchkeyEventListener } from '../events.js';
 import type { IssuerResolver, SingleIssuerOptions, VerifierOptions } from '../options.js';
 import { isSafeParameterValue } from '../text.js';
 import { type IssuerSpec, resolveIssuerList, resolveSingleIssuer } from './issuers.js';
@@ -38,11 +38,12 @@ export interface ResolvedConfig {
   maxTokenLength: number;
   cookieName: string | undefined;
   queryParameter: string | undefined;
+  requireHttps: boolean;
   realm: string;
   jwksCache: ResolvedJwksCache;
   fetch: typeof fetch | undefined;
   clock: () => number;
-  onEvent: KeySourceEventListener | undefined;
+  onEvent: LatchkeyEventListener | undefined;
 }
 
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -74,6 +75,7 @@ export function resolveConfig(options: VerifierOptions): ResolvedConfig {
     maxTokenLength: resolvePositiveInteger('maxTokenLength', options.maxTokenLength, DEFAULT_MAX_TOKEN_LENGTH),
     cookieName: resolveOptionalName('cookieName', options.cookieName, TOKEN_NAME, '__Host-access_token'),
     queryParameter: resolveOptionalName('queryParameter', options.queryParameter, TOKEN_NAME, 'access_token'),
+    requireHttps: resolveBoolean('requireHttps', options.requireHttps, false),
     realm: resolveRealm(options.realm),
     jwksCache: resolveJwksCache(options.jwksCache ?? {}),
     fetch: resolveFunction('fetch', options.fetch),
@@ -137,6 +139,14 @@ function resolveJwksCache(cache: NonNullable<VerifierOptions['jwksCache']>): Res
     maxResponseBytes: resolvePositiveInteger('jwksCache.maxResponseBytes', cache.maxResponseBytes, 512 * 1024),
     maxFetchesPerMinute: resolvePositiveInteger('jwksCache.maxFetchesPerMinute', cache.maxFetchesPerMinute, 60),
   });
+}
+
+function resolveBoolean(option: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new ConfigurationError(option, 'must be a boolean', `Pass true or false, or leave it unset for ${fallback}`);
+  }
+  return value;
 }
 
 function resolveFunction<T>(option: string, value: T | undefined): T | undefined {
