@@ -2,11 +2,13 @@ import { base64url } from 'jose';
 import { hasDuplicateMember } from './json-members.js';
 import { invalidToken } from './map-error.js';
 
-const decoder = new TextDecoder();
+// Invalid UTF-8 is an error, as it is for jose, so both verification paths reject the same tokens.
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** What latchkey reads from a token before verifying it: only the issuer, to pick the key source. */
+/** What latchkey reads from a token before verifying it: the issuer, to pick the key source, and the header. */
 export interface UnverifiedToken {
   issuer: unknown;
+  header: Record<string, unknown>;
 }
 
 /**
@@ -19,9 +21,9 @@ export function inspectToken(token: string): UnverifiedToken {
   if (parts.length !== 3) throw invalidToken('token_malformed');
 
   const [header = '', payload = ''] = parts;
-  readObject(header);
+  const parsedHeader = readObject(header);
   const claims = readObject(payload);
-  return { issuer: claims['iss'] };
+  return { issuer: claims['iss'], header: parsedHeader };
 }
 
 function readObject(segment: string): Record<string, unknown> {

@@ -112,6 +112,17 @@ export interface RuntimeOptions {
   onEvent?: LatchkeyEventListener;
   /** Checks verified tokens against a revocation store: revoked token ids and per-subject epochs. */
   revocation?: RevocationOptions;
+  /**
+   * Cache of verified tokens, keyed by the whole token. A hit skips the signature check only: the
+   * key must still be in the key set, and time claims and revocation are checked again. Default
+   * `{ maxEntries: 5000 }`; `false` turns it off.
+   */
+  tokenCache?: { maxEntries?: number } | false;
+  /**
+   * `auto` (default) verifies signatures with node:crypto where it exists, and with jose's Web
+   * Crypto path elsewhere or for unusual tokens. `jose` always takes jose's path.
+   */
+  engine?: 'auto' | 'jose';
 }
 
 /** Options of a verifier that trusts one key source. */

@@ -1,9 +1,9 @@
-import { errors, jwtVerify, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
+import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import { type ResolvedConfig, resolveConfig } from './config/index.js';
 import { createEventEmitter } from './diagnostics.js';
 import { CredentialsMissingError, type LatchkeyError } from './errors.js';
 import { type CredentialRequest, extractToken, type TokenLocation } from './extract.js';
-import { type IssuerRuntime, IssuerDirectory } from './issuer-directory.js';
+import { IssuerDirectory } from './issuer-directory.js';
 import { createKeySourceContext } from './key-sources/index.js';
 import { inspectToken } from './inspect-token.js';
 import { invalidToken, toFailure } from './map-error.js';
@@ -13,6 +13,8 @@ import { type PreloadReport, preloadIssuers } from './preload.js';
 import { createRevocationCheck } from './revocation/check.js';
 import { type RenderedFailure, renderFailure } from './render.js';
 import { scopesOf } from './scopes.js';
+import { TokenVerification } from './verify-token.js';
+
 import type { AuthInfo, VerifiedClaims } from './types.js';
 
 /** A verifier: built once from options, then used for every request. */
@@ -49,24 +51,28 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const context = createKeySourceContext(config, emit);
   const directory = new IssuerDirectory(config, context);
   const checkRevocation = createRevocationCheck(options.revocation, emit, config.clock);
+  const verification = new TokenVerification(config);
 
   const verifyFor = async (token: string, location: TokenLocation, request: CredentialRequest | undefined): Promise<AuthInfo> => {
     if (token.length > config.maxTokenLength) {
       throw invalidToken('token_too_large', undefined, `The token is longer than ${config.maxTokenLength} characters`);
     }
 
-    // An issuer resolver's own errors pass through unchanged: they are not token failures.
-    const runtime = await directory.select(inspectToken(token).issuer, request);
-
-    let auth: AuthInfo;
-    try {
-      auth = await verifyWithKeys(token, location, runtime, config);
-    } catch (error) {
-      throw toFailure(error);
-    }
-
+    const auth = await verifyToken(token, location, request);
     await checkRevocation?.(auth.claims);
     return auth;
+  };
+
+  const verifyToken = async (token: string, location: TokenLocation, request: CredentialRequest | undefined): Promise<AuthInfo> => {
+    // A resolver may answer differently per request, so only fixed issuer lists use the cache.
+    const cached = config.issuers.kind === 'list' ? await mapFailures(() => verification.fromCache(token)) : undefined;
+    if (cached !== undefined) return toAuthInfo(token, location, cached.payload, cached.protectedHeader);
+
+    const { issuer, header } = inspectToken(token);
+    // An issuer resolver's own errors pass through unchanged: they are not token failures.
+    const runtime = await directory.select(issuer, request);
+    const verified = await mapFailures(() => verification.verify(token, header, runtime));
+    return toAuthInfo(token, location, verified.payload, verified.protectedHeader);
   };
 
   const verify = (token: string, location: TokenLocation = 'header') => verifyFor(token, location, undefined);
@@ -91,21 +97,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return Object.freeze({ verify, authenticate, authenticateOptional, render, preload, config });
 }
 
-/** Most keys tried for one token when several keys of a set match its header. */
-const MAX_CANDIDATE_KEYS = 8;
-
-async function verifyWithKeys(token: string, location: TokenLocation, runtime: IssuerRuntime, config: ResolvedConfig): Promise<AuthInfo> {
-  const options = { ...runtime.joseOptions, currentDate: new Date(config.clock()) };
-
-  let result: JWTVerifyResult;
+/** Runs a verification step and turns whatever it throws into a latchkey failure. */
+async function mapFailures<T>(step: () => Promise<T>): Promise<T> {
   try {
-    result = await jwtVerify(token, (header, jws) => runtime.keySource.getKey(header, jws), options);
+    return await step();
   } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
-    result = await verifyWithCandidates(token, error, options);
+    throw toFailure(error);
   }
+}
 
-  const { payload, protectedHeader } = result;
+function toAuthInfo(token: string, location: TokenLocation, payload: JWTPayload, protectedHeader: ProtectedHeaderParameters): AuthInfo {
   return Object.freeze({
     claims: Object.freeze(payload) as Readonly<VerifiedClaims>,
     header: Object.freeze(protectedHeader),
@@ -113,25 +114,4 @@ async function verifyWithKeys(token: string, location: TokenLocation, runtime: I
     token,
     location,
   });
-}
-
-/**
- * Tries each key when a set holds several keys that fit the token's header, such as an identity
- * provider publishing one key twice or two keys under one `kid`. Only a failed signature moves on
- * to the next key; any other failure is the answer for the key that matched.
- */
-async function verifyWithCandidates(token: string, candidates: InstanceType<typeof errors.JWKSMultipleMatchingKeys>, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
-  let lastError: unknown = new errors.JWSSignatureVerificationFailed();
-  let tried = 0;
-
-  for await (const key of candidates as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
-    if (++tried > MAX_CANDIDATE_KEYS) break;
-    try {
-      return await jwtVerify(token, key as never, options);
-    } catch (error) {
-      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
 }

@@ -44,6 +44,9 @@ export interface ResolvedConfig {
   fetch: typeof fetch | undefined;
   clock: () => number;
   onEvent: LatchkeyEventListener | undefined;
+  /** Most verified tokens cached; 0 when the cache is off. */
+  tokenCacheEntries: number;
+  engine: 'auto' | 'jose';
 }
 
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -81,6 +84,8 @@ export function resolveConfig(options: VerifierOptions): ResolvedConfig {
     fetch: resolveFunction('fetch', options.fetch),
     clock: resolveFunction('clock', options.clock) ?? Date.now,
     onEvent: resolveFunction('onEvent', options.onEvent),
+    tokenCacheEntries: resolveTokenCache(options.tokenCache),
+    engine: resolveEngine(options.engine),
   });
 }
 
@@ -139,6 +144,23 @@ function resolveJwksCache(cache: NonNullable<VerifierOptions['jwksCache']>): Res
     maxResponseBytes: resolvePositiveInteger('jwksCache.maxResponseBytes', cache.maxResponseBytes, 512 * 1024),
     maxFetchesPerMinute: resolvePositiveInteger('jwksCache.maxFetchesPerMinute', cache.maxFetchesPerMinute, 60),
   });
+}
+
+function resolveTokenCache(cache: VerifierOptions['tokenCache']): number {
+  if (cache === false) return 0;
+  if (cache === undefined) return 5000;
+  if (typeof cache !== 'object' || cache === null) {
+    throw new ConfigurationError('tokenCache', 'must be an object or false', 'Pass { maxEntries: 5000 }, or false to turn the cache off');
+  }
+  return resolvePositiveInteger('tokenCache.maxEntries', cache.maxEntries, 5000);
+}
+
+function resolveEngine(engine: VerifierOptions['engine']): 'auto' | 'jose' {
+  if (engine === undefined) return 'auto';
+  if (engine !== 'auto' && engine !== 'jose') {
+    throw new ConfigurationError('engine', `must be "auto" or "jose", not ${JSON.stringify(engine)}`, 'Leave it unset to use node:crypto where available');
+  }
+  return engine;
 }
 
 function resolveBoolean(option: string, value: boolean | undefined, fallback: boolean): boolean {
