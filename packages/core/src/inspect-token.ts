@@ -5,7 +5,7 @@ import { invalidToken } from './map-error.js';
 // Invalid UTF-8 is an error, as it is for jose, so both verification paths reject the same tokens.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** What latchkey reads from a token before verifying it: the issuer, to pick the key source, and the header. */
+/** The parts of a token read before verification: the issuer, which picks the key source, and the header. */
 export interface UnverifiedToken {
   issuer: unknown;
   header: Record<string, unknown>;

@@ -82,7 +82,7 @@ async function verifyWithJose(token: string, runtime: IssuerRuntime, options: JW
 }
 
 /**
- * Tries each key when a set holds several keys that fit the token's header, such as an identity
+ * Tries each key when a set has several keys that fit the token's header, such as an identity
  * provider publishing one key twice or two keys under one `kid`. Only a failed signature moves on
  * to the next key; any other failure is the answer for the key that matched. Such results are not
  * cached, because no single key identifies them.

@@ -15,10 +15,10 @@ export interface Verified {
 const CANONICAL_SEGMENT = /^[A-Za-z0-9_-]*$/;
 
 /**
- * Verifies a token with node:crypto and jose's claim rules, or returns undefined when the token
- * needs jose's full path: a `crit` or `b64` header, an algorithm outside the allowlist (jose
- * rejects it), several matching keys, a key the fast path does not take, or non-canonical
- * encoding. The checks run in jose's order: algorithm, key, signature, claims.
+ * Verifies a token with node:crypto and jose's claim rules. It returns undefined when the token
+ * needs jose's full path, which is the case for a `crit` or `b64` header, an algorithm outside the
+ * allowlist, several matching keys, a key the fast path does not take, or non-canonical encoding.
+ * The checks run in jose's order: algorithm, key, signature, claims.
  */
 export async function verifyFast(
   token: string,
