@@ -5,8 +5,8 @@ const NONE_HEADER = base64url.encode(JSON.stringify({ alg: 'none' }));
 /**
  * Validates the claims of a token whose signature was verified elsewhere, with jose's own claim
  * rules: the payload segment is checked by `UnsecuredJWT.decode` under the same options, with a
- * stand-in header that carries only the token's `typ`. So both verification paths give the same
- * answer and the same jose errors for every claim.
+ * stand-in header that carries only the token's `typ`. So both verification paths reach the same
+ * result and throw the same jose errors for every claim.
  */
 export function validateClaims(header: Record<string, unknown>, payloadSegment: string, options: JWTVerifyOptions): JWTPayload {
   const typ = header['typ'];

@@ -1,7 +1,7 @@
 import type * as NodeCrypto from 'node:crypto';
 import type { CryptoKey as JoseCryptoKey, KeyObject as JoseKeyObject } from 'jose';
 
-/** How node:crypto verifies one JWS algorithm. */
+/** Parameters for verifying one JWS algorithm with node:crypto. */
 interface AlgorithmPlan {
   hash: string | null;
   keyType: 'rsa' | 'ec' | 'ed25519' | 'secret';
@@ -44,7 +44,7 @@ type PreparedKey = { kind: 'asymmetric'; key: NodeCrypto.KeyObject } | { kind: '
  * Verifies JWS signatures synchronously with node:crypto, which is several times faster than the
  * asynchronous Web Crypto call jose makes. Each key is converted to a KeyObject once. It only
  * accepts keys that jose would accept for the algorithm; for any other key it returns
- * `undefined`, and the caller falls back to jose so the answer stays jose's.
+ * `undefined`, and the caller falls back to jose, so the result stays jose's.
  */
 export class NodeSignatureVerifier {
   readonly #crypto: typeof NodeCrypto;

@@ -14,8 +14,8 @@ export type RevocationCheck = (claims: JWTPayload) => Promise<void>;
 
 /**
  * Builds the revocation check of a verifier. A revoked `jti`, or an `iat` at or before the
- * subject's epoch rounded down to the second, rejects the token with `token_revoked`; a token
- * without `iat` cannot prove it was issued after the epoch and is rejected too. A store that fails
+ * subject's epoch rounded down to the second, rejects the token with `token_revoked`. A token
+ * without `iat` cannot prove it was issued after the epoch, so it is rejected too. A store that fails
  * or takes longer than the timeout answers 503 `revocation_unavailable`, unless `failOpen` is set.
  * The first failure of an outage and the recovery are reported once each.
  */

@@ -11,7 +11,7 @@ export interface MemoryRevocationStoreOptions {
 }
 
 /**
- * A revocation store in this process's memory, for a single API instance and for tests. Several
+ * Creates a revocation store in this process's memory, for a single API instance and for tests. Several
  * instances behind a load balancer need a shared store such as `createRedisRevocationStore`,
  * because a token revoked on one instance must be rejected by all of them.
  */

@@ -16,16 +16,16 @@ export interface RedisRevocationStoreOptions {
   prefix?: string;
   /** Seconds an epoch is kept when `revokeSubject` gets no `retainFor`. Default 86,400 (one day). */
   epochRetention?: number;
-  /** Seconds one Redis command may take before it fails. Default 0.5, so a hung server never holds a request or a sign-out. */
+  /** Seconds one Redis command may take before it fails. Default 0.5, so a hung server never blocks a request or a sign-out. */
   commandTimeout?: number;
   /** Current time in milliseconds since the Unix epoch. Default `Date.now`. */
   clock?: () => number;
 }
 
 /**
- * A revocation store in Redis, shared by every API instance. A lookup is one `MGET` of the token
- * id and the subject's epoch; entries expire with the token or after the epoch's retention, so
- * the data set stays bounded. Errors of the client are passed on, never hidden.
+ * Creates a revocation store in Redis, shared by every API instance. A lookup is one `MGET` of the
+ * token id and the subject's epoch. Entries expire with the token or after the epoch's retention,
+ * so the data set stays bounded. Errors of the client are passed on, never hidden.
  */
 export function createRedisRevocationStore(options: RedisRevocationStoreOptions): RevocationStore {
   const { client } = options;

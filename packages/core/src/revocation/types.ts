@@ -1,4 +1,4 @@
-/** What a revocation store is asked about one verified token. */
+/** The question a revocation store answers about one verified token. */
 export interface RevocationQuery {
   /** The token's `iss`, so equal subjects or token ids of two issuers stay apart. */
   issuer: string | undefined;
