@@ -42,9 +42,18 @@ export async function verifyFast(
     throw error;
   }
 
-  const valid = signatures.verify(alg, key, `${protectedSegment}.${payloadSegment}`, base64url.decode(signatureSegment));
+  const valid = signatures.verify(alg, key, `${protectedSegment}.${payloadSegment}`, decodeSignature(signatureSegment));
   if (valid === undefined) return undefined;
   if (!valid) throw new errors.JWSSignatureVerificationFailed();
 
   return { payload: validateClaims(header, payloadSegment, options), protectedHeader: header as ProtectedHeaderParameters, key };
+}
+
+/** Decodes the signature segment, failing the way jose does for text that is not base64url. */
+function decodeSignature(segment: string): Uint8Array {
+  try {
+    return base64url.decode(segment);
+  } catch (cause) {
+    throw new errors.JWSInvalid('Failed to base64url decode the signature', { cause });
+  }
 }

@@ -49,6 +49,8 @@ type PreparedKey = { kind: 'asymmetric'; key: NodeCrypto.KeyObject } | { kind: '
 export class NodeSignatureVerifier {
   readonly #crypto: typeof NodeCrypto;
   readonly #prepared = new WeakMap<object, PreparedKey>();
+  /** Whether a key fits an algorithm, per key and algorithm, so the check runs once. */
+  readonly #fitsByKey = new WeakMap<object, Map<AlgorithmPlan, boolean>>();
 
   constructor(nodeCrypto: typeof NodeCrypto) {
     this.#crypto = nodeCrypto;
@@ -72,8 +74,18 @@ export class NodeSignatureVerifier {
       this.#prepared.set(key, prepared);
     }
     if (prepared.kind === 'unsupported') return prepared;
-    if (!fits(prepared, key, plan)) return { kind: 'unsupported' };
-    return prepared;
+
+    let fitsByPlan = this.#fitsByKey.get(key);
+    if (fitsByPlan === undefined) {
+      fitsByPlan = new Map();
+      this.#fitsByKey.set(key, fitsByPlan);
+    }
+    let keyFits = fitsByPlan.get(plan);
+    if (keyFits === undefined) {
+      keyFits = fits(prepared, key, plan);
+      fitsByPlan.set(plan, keyFits);
+    }
+    return keyFits ? prepared : { kind: 'unsupported' };
   }
 
   #convert(key: object): PreparedKey {

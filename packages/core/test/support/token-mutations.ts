@@ -61,8 +61,20 @@ const signatureEdit = fc.oneof(
   fc.constant(() => Buffer.alloc(0)),
 );
 
-/** An arbitrary of tokens derived from one valid token, signed again where the mutation needs it. */
+/**
+ * An arbitrary of tokens derived from one valid token, signed again where the mutation needs it.
+ * One in five is a valid token with other `sub` and `scope` strings, so accepted tokens (and the
+ * claims both verifiers return for them) are compared too.
+ */
 export function mutatedTokens(context: MutationContext): fc.Arbitrary<Promise<MutatedToken>> {
+  const valid = fc.record({ sub: fc.string(), scope: fc.string() }).map(async (claims) => {
+    const token = await signRawCompact(JSON.stringify(context.header), JSON.stringify({ ...context.claims, ...claims }), context.key.privateKey, context.key.alg);
+    return { token, resigned: true };
+  });
+  return fc.oneof({ arbitrary: valid, weight: 1 }, { arbitrary: mutations(context), weight: 4 });
+}
+
+function mutations(context: MutationContext): fc.Arbitrary<Promise<MutatedToken>> {
   const values = fc.oneof(fc.constantFrom(...JSON_VALUES), fc.string(), fc.integer(), fc.constantFrom(...ALGORITHMS));
   const headerEdits = fc.array(objectEdit(HEADER_NAMES, values), { maxLength: 2 });
   const claimEdits = fc.array(objectEdit(CLAIM_NAMES, values), { maxLength: 3 });
