@@ -9,8 +9,13 @@ function diagnosticsChannel(): DiagnosticsChannel.Channel | undefined {
   if (channel !== null) return channel;
 
   const processObject = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const module = processObject?.getBuiltinModule?.call(processObject, 'node:diagnostics_channel') as typeof DiagnosticsChannel | undefined;
-  channel = module?.channel(DIAGNOSTICS_CHANNEL);
+  try {
+    const module = processObject?.getBuiltinModule?.call(processObject, 'node:diagnostics_channel') as typeof DiagnosticsChannel | undefined;
+    channel = module?.channel(DIAGNOSTICS_CHANNEL);
+  } catch {
+    // The Next.js Edge sandbox defines process.getBuiltinModule as a stub that throws.
+    channel = undefined;
+  }
   return channel;
 }
 

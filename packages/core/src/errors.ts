@@ -26,6 +26,9 @@ export type FailureCode =
 
 export type FailureStatus = 400 | 401 | 403 | 503;
 
+/** Marks latchkey failures, so copies of this package bundled separately recognise each other's errors. */
+const LATCHKEY_ERROR = Symbol.for('@latchkey/core.error');
+
 interface FailureInit {
   description: string;
   cause?: unknown;
@@ -41,6 +44,7 @@ export abstract class LatchkeyError extends Error {
   abstract readonly status: FailureStatus;
   abstract readonly bearerError: BearerErrorCode | undefined;
   readonly description: string;
+  readonly [LATCHKEY_ERROR] = true;
 
   constructor(init: FailureInit) {
     super(init.description, init.cause === undefined ? undefined : { cause: init.cause });
@@ -175,7 +179,7 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Tells whether a value is a latchkey request-time failure. */
+/** Tells whether a value is a latchkey request-time failure, also one created by another bundled copy of this package. */
 export function isLatchkeyError(value: unknown): value is LatchkeyError {
-  return value instanceof LatchkeyError;
+  return value instanceof LatchkeyError || (typeof value === 'object' && value !== null && (value as { [LATCHKEY_ERROR]?: unknown })[LATCHKEY_ERROR] === true);
 }

@@ -1,4 +1,4 @@
-import { type LatchkeyError, KeySourceUnavailableError, InsufficientScopeError, RevocationUnavailableError } from './errors.js';
+import type { InsufficientScopeError, KeySourceUnavailableError, LatchkeyError, RevocationUnavailableError } from './errors.js';
 import { toSafeDescription } from './text.js';
 
 /** An HTTP response for a failure, ready for an adapter to copy byte for byte. */
@@ -37,7 +37,8 @@ export function renderFailure(failure: LatchkeyError, options: RenderOptions = {
   };
   const challenge = buildChallenge(failure, realm, description);
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
-  if (failure instanceof KeySourceUnavailableError || failure instanceof RevocationUnavailableError) headers['retry-after'] = String(failure.retryAfter);
+  const retryAfter = (failure as Partial<KeySourceUnavailableError | RevocationUnavailableError>).retryAfter;
+  if (failure.status === 503 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
 
   const problem = {
     type: 'about:blank',
@@ -58,8 +59,9 @@ function buildChallenge(failure: LatchkeyError, realm: string, description: stri
   if (failure.bearerError === undefined) return realmParameter;
 
   const parameters = [realmParameter, `error="${failure.bearerError}"`, `error_description="${description}"`];
-  if (failure instanceof InsufficientScopeError && failure.requiredScopes.length > 0) {
-    parameters.push(`scope="${failure.requiredScopes.join(' ')}"`);
+  const requiredScopes = (failure as Partial<InsufficientScopeError>).requiredScopes;
+  if (failure.status === 403 && Array.isArray(requiredScopes) && requiredScopes.length > 0) {
+    parameters.push(`scope="${requiredScopes.join(' ')}"`);
   }
   return parameters.join(', ');
 }

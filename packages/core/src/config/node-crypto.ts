@@ -9,5 +9,11 @@ export function loadNodeCrypto(): typeof NodeCrypto | undefined {
   const processObject = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const load = processObject?.getBuiltinModule;
   if (typeof load !== 'function') return undefined;
-  return load.call(processObject, 'node:crypto') as typeof NodeCrypto | undefined;
+
+  try {
+    return load.call(processObject, 'node:crypto') as typeof NodeCrypto | undefined;
+  } catch {
+    // The Next.js Edge sandbox defines process.getBuiltinModule as a stub that throws.
+    return undefined;
+  }
 }
