@@ -1,0 +1,10 @@
+export { createLatchkey, type NextLatchkey } from './latchkey.js';
+export type { LatchkeyNextOptions, NextAdapterOptions, ScopeRule } from './options.js';
+export type { PathPattern } from './paths.js';
+export type { ProxyHandler } from './proxy.js';
+export type { AuthenticatedRouteHandler, DefaultRouteContext, RouteHandler, WithAuth, WithAuthOptions } from './route-handler.js';
+export type { ServerAuth } from './server-auth.js';
+export type { HeaderReader } from './request-kind.js';
+export { DEFAULT_COOKIE_NAME, MAX_COOKIE_BYTES, type CookieAttributes, type CookieWriter, type TokenCookieOptions, type WriteTokenCookieOptions } from './token-cookie.js';
+export { CookieTooLargeError, CrossSiteRequestError } from './errors.js';
+export type { AuthInfo, LatchkeyClaims, VerifiedClaims } from '@latchkey/core';
