@@ -8,6 +8,7 @@ const alias = {
   '@latchkey/core': source('./packages/core/src/index.ts'),
   '@latchkey/express': source('./packages/express/src/index.ts'),
   '@latchkey/fastify': source('./packages/fastify/src/index.ts'),
+  '@latchkey/client': source('./packages/client/src/index.ts'),
   '@latchkey/next': source('./packages/next/src/index.ts'),
   '@latchkey/test-fixtures': source('./test-fixtures/src/index.ts'),
 };
@@ -19,6 +20,7 @@ export default defineConfig({
       { resolve: { alias }, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'express', include: ['packages/express/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'fastify', include: ['packages/fastify/test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'next', include: ['packages/next/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'test-fixtures', include: ['test-fixtures/test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
