@@ -46,7 +46,9 @@ export type AuthOutcome = (
  */
 export async function authenticateRequest(context: AdapterContext, request: RequestParts, options: AuthenticateOptions): Promise<AuthOutcome> {
   const { verifier, adapter } = context;
-  const { credentials, strayChunks } = readCredentials(request.headers, adapter.cookie?.name);
+  const read = readCredentials(request.headers, adapter.cookie?.name);
+  const credentials = { ...read.credentials, ...transportOf(request) };
+  const { strayChunks } = read;
   const protection = protectionHeaders(context, strayChunks);
 
   let location: string;
@@ -85,4 +87,20 @@ function toFailureOrThrow(error: unknown): LatchkeyError {
   const failure = asLatchkeyError(error);
   if (failure === undefined) throw error;
   return failure;
+}
+
+/**
+ * Reads whether the request arrived over HTTPS, for `requireHttps`: from the request URL, or from
+ * the first `X-Forwarded-Proto` value that a TLS-terminating proxy in front of Next.js sets. A
+ * client can send that header itself, but it can only mislabel its own request, whose token has
+ * then already crossed the network. Sites served on a loopback host count as development.
+ */
+function transportOf(request: RequestParts): { secure: boolean; loopback: boolean } {
+  const url = new URL(request.url);
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  return { secure: url.protocol === 'https:' || forwarded === 'https', loopback: isLoopbackHostname(url.hostname) };
+}
+
+function isLoopbackHostname(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
