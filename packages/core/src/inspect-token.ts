@@ -9,6 +9,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export interface UnverifiedToken {
   issuer: unknown;
   header: Record<string, unknown>;
+  /** The parsed payload, a JSON object; not verified. */
+  claims: Record<string, unknown>;
 }
 
 /**
@@ -23,14 +25,25 @@ export function inspectToken(token: string): UnverifiedToken {
   const [header = '', payload = ''] = parts;
   const parsedHeader = readObject(header);
   const claims = readObject(payload);
-  return { issuer: claims['iss'], header: parsedHeader };
+  return { issuer: claims['iss'], header: parsedHeader, claims };
+}
+
+// Node's Buffer decodes base64url several times faster than jose's portable decoder. It is used
+// only for canonical segments, where both decoders agree; anything else goes through jose.
+const CANONICAL_SEGMENT = /^[A-Za-z0-9_-]*$/;
+const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url'): Uint8Array } }).Buffer;
+
+/** Decodes one base64url segment of a token; throws for text that is not base64url. */
+export function decodeSegment(segment: string): Uint8Array {
+  if (nodeBuffer !== undefined && segment.length % 4 !== 1 && CANONICAL_SEGMENT.test(segment)) return nodeBuffer.from(segment, 'base64url');
+  return base64url.decode(segment);
 }
 
 function readObject(segment: string): Record<string, unknown> {
   let json: string;
   let value: unknown;
   try {
-    json = decoder.decode(base64url.decode(segment));
+    json = decoder.decode(decodeSegment(segment));
     value = JSON.parse(json);
   } catch (error) {
     throw invalidToken('token_malformed', error);

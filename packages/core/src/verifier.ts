@@ -65,13 +65,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   const verifyToken = async (token: string, location: TokenLocation, request: CredentialRequest | undefined): Promise<AuthInfo> => {
     // A resolver may answer differently per request, so only fixed issuer lists use the cache.
-    const cached = config.issuers.kind === 'list' ? await mapFailures(() => verification.fromCache(token)) : undefined;
+    const cached = config.issuers.kind === 'list' ? await mapFailures(async () => verification.fromCache(token)) : undefined;
     if (cached !== undefined) return toAuthInfo(token, location, cached.payload, cached.protectedHeader);
 
-    const { issuer, header } = inspectToken(token);
+    const { issuer, header, claims } = inspectToken(token);
     // An issuer resolver's own errors pass through unchanged: they are not token failures.
     const runtime = await directory.select(issuer, request);
-    const verified = await mapFailures(() => verification.verify(token, header, runtime));
+    const verified = await mapFailures(() => verification.verify(token, header, claims, runtime));
     return toAuthInfo(token, location, verified.payload, verified.protectedHeader);
   };
 

@@ -2,15 +2,16 @@ import { errors, jwtVerify, type JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { ResolvedConfig } from './config/index.js';
 import { loadNodeCrypto } from './config/node-crypto.js';
-import { validateClaims } from './fast/claims.js';
+import { checkTimes } from './fast/claims.js';
 import { verifyFast, type Verified } from './fast/fast-verify.js';
 import { NodeSignatureVerifier } from './fast/node-signature.js';
 import type { IssuerRuntime } from './issuer-directory.js';
 
 interface CachedVerification {
   runtime: IssuerRuntime;
-  header: Record<string, unknown>;
-  key: unknown;
+  verified: Verified;
+  /** The key set generation the signature was checked against. */
+  generation: number;
 }
 
 /** Most keys tried for one token when several keys of a set match its header. */
@@ -18,8 +19,8 @@ const MAX_CANDIDATE_KEYS = 8;
 
 /**
  * Verifies signatures and claims for one verifier: from the verified-token cache when the same
- * token was verified before with a key that is still current, else with node:crypto where it
- * exists, else with jose. Every path applies jose's claim rules with the current time.
+ * token was verified before against the current key set, else with node:crypto where it exists,
+ * else with jose. Every path applies jose's claim rules with the current time.
  */
 export class TokenVerification {
   readonly #config: ResolvedConfig;
@@ -33,42 +34,54 @@ export class TokenVerification {
     this.#cache = config.tokenCacheEntries > 0 ? new LRUCache({ max: config.tokenCacheEntries }) : undefined;
   }
 
-  /** Returns the previous verification of this token, if its key still verifies tokens of this issuer. */
-  async fromCache(token: string): Promise<Verified | undefined> {
+  /**
+   * Returns the previous verification of this token if its key set is still current, after
+   * checking `nbf`, `exp` and the age again. The other claims cannot change for the same token.
+   */
+  fromCache(token: string): Verified | undefined {
     const cached = this.#cache?.get(token);
     if (cached === undefined) return undefined;
 
-    const [protectedSegment = '', payloadSegment = '', signature = ''] = token.split('.');
-    const key = await cached.runtime.keySource.getKey(cached.header as never, { protected: protectedSegment, payload: payloadSegment, signature }).catch(() => undefined);
-    if (key !== cached.key) {
+    const generation = generationOf(cached.runtime);
+    if (generation === undefined || generation !== cached.generation) {
       this.#cache?.delete(token);
       return undefined;
     }
-    return { payload: validateClaims(cached.header, payloadSegment, this.#options(cached.runtime)), protectedHeader: cached.header as Verified['protectedHeader'], key };
+    checkTimes(cached.verified.payload, this.#options(cached.runtime));
+    return cached.verified;
   }
 
   /** Verifies a token that was not in the cache, and caches a success. */
-  async verify(token: string, header: Record<string, unknown>, runtime: IssuerRuntime): Promise<Verified> {
+  async verify(token: string, header: Record<string, unknown>, claims: Record<string, unknown>, runtime: IssuerRuntime): Promise<Verified> {
+    const generation = generationOf(runtime);
     const options = this.#options(runtime);
-    const fast = this.#signatures === undefined ? undefined : await verifyFast(token, header, runtime, options, this.#signatures);
+    const fast = this.#signatures === undefined ? undefined : await verifyFast(token, header, claims, runtime, options, this.#signatures);
     const verified = fast ?? (await verifyWithJose(token, runtime, options));
 
-    this.#remember(token, header, runtime, verified);
+    this.#remember(token, runtime, verified, generation);
     return verified;
   }
 
-  #remember(token: string, header: Record<string, unknown>, runtime: IssuerRuntime, verified: Verified): void {
-    if (this.#cache === undefined || verified.key === undefined) return;
+  #remember(token: string, runtime: IssuerRuntime, verified: Verified, generation: number | undefined): void {
+    if (this.#cache === undefined || verified.key === undefined || generation === undefined) return;
+    // A key set fetched during this verification has a generation the cache cannot vouch for.
+    if (generationOf(runtime) !== generation) return;
 
     const exp = verified.payload.exp;
     const ttl = typeof exp === 'number' ? exp * 1000 - this.#config.clock() : undefined;
     if (ttl !== undefined && ttl <= 0) return;
-    this.#cache.set(token, { runtime, header, key: verified.key }, ttl === undefined ? undefined : { ttl });
+    this.#cache.set(token, { runtime, verified, generation }, ttl === undefined ? undefined : { ttl });
   }
 
   #options(runtime: IssuerRuntime): JWTVerifyOptions {
     return { ...runtime.joseOptions, currentDate: new Date(this.#config.clock()) };
   }
+}
+
+/** The current key set generation of an issuer; sources that never change their keys are generation 0. */
+function generationOf(runtime: IssuerRuntime): number | undefined {
+  const source = runtime.keySource;
+  return source.currentGeneration === undefined ? 0 : source.currentGeneration();
 }
 
 async function verifyWithJose(token: string, runtime: IssuerRuntime, options: JWTVerifyOptions): Promise<Verified> {

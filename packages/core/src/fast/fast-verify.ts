@@ -1,4 +1,5 @@
-import { base64url, errors, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
+import { errors, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
+import { decodeSegment } from '../inspect-token.js';
 import type { IssuerRuntime } from '../issuer-directory.js';
 import { validateClaims } from './claims.js';
 import type { NodeSignatureVerifier } from './node-signature.js';
@@ -23,6 +24,7 @@ const CANONICAL_SEGMENT = /^[A-Za-z0-9_-]*$/;
 export async function verifyFast(
   token: string,
   header: Record<string, unknown>,
+  claims: Record<string, unknown>,
   runtime: IssuerRuntime,
   options: JWTVerifyOptions,
   signatures: NodeSignatureVerifier,
@@ -46,13 +48,13 @@ export async function verifyFast(
   if (valid === undefined) return undefined;
   if (!valid) throw new errors.JWSSignatureVerificationFailed();
 
-  return { payload: validateClaims(header, payloadSegment, options), protectedHeader: header as ProtectedHeaderParameters, key };
+  return { payload: validateClaims(header, claims, options), protectedHeader: header as ProtectedHeaderParameters, key };
 }
 
 /** Decodes the signature segment, failing the way jose does for text that is not base64url. */
 function decodeSignature(segment: string): Uint8Array {
   try {
-    return base64url.decode(segment);
+    return decodeSegment(segment);
   } catch (cause) {
     throw new errors.JWSInvalid('Failed to base64url decode the signature', { cause });
   }

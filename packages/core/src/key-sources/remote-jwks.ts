@@ -24,6 +24,9 @@ export interface RemoteJwksSettings {
 
 interface CachedKeySet {
   keySet: UsableKeySet;
+  /** The published keys as JSON, to tell whether a fetch brought a different set. */
+  fingerprint: string;
+  generation: number;
   url: string;
   fetchedAt: number;
   /** When a background refresh starts, so requests never wait for a routine refresh. */
@@ -48,6 +51,14 @@ export class RemoteJwksSource implements KeySource {
 
   constructor(settings: RemoteJwksSettings) {
     this.#settings = settings;
+  }
+
+  currentGeneration(): number | undefined {
+    const cached = this.#cached;
+    if (cached === undefined || this.#now() >= cached.expiresAt) return undefined;
+
+    this.#refreshAheadIfDue(cached);
+    return cached.generation;
   }
 
   async getKey(header: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> {
@@ -152,7 +163,7 @@ export class RemoteJwksSource implements KeySource {
       if (keySet.kids.length === 0) throw new KeySourceFetchError('no_usable_keys', `Key set at ${url.href} contains no usable signing key`);
 
       const lifetime = cacheLifetime(headers, { fallback: cache.maxAge, min: cache.minLifetime, max: cache.maxLifetime });
-      this.#store(keySet, url, lifetime);
+      this.#store(keySet, JSON.stringify(keysOf(url, document)), url, lifetime);
       emit({ type: 'jwks_fetch', issuer, url: url.href, trigger, durationMs: this.#now() - startedAt, keyCount: keySet.kids.length, lifetimeMs: lifetime });
     } catch (error) {
       const failure = toFetchError(url ?? locator.label, error);
@@ -172,9 +183,11 @@ export class RemoteJwksSource implements KeySource {
     }
   }
 
-  #store(keySet: UsableKeySet, url: URL, lifetime: number): void {
+  #store(keySet: UsableKeySet, fingerprint: string, url: URL, lifetime: number): void {
     const fetchedAt = this.#now();
-    this.#cached = { keySet, url: url.href, fetchedAt, refreshAt: fetchedAt + lifetime * REFRESH_AHEAD_AT, expiresAt: fetchedAt + lifetime };
+    const previous = this.#cached;
+    const generation = previous === undefined ? 0 : previous.fingerprint === fingerprint ? previous.generation : previous.generation + 1;
+    this.#cached = { keySet, fingerprint, generation, url: url.href, fetchedAt, refreshAt: fetchedAt + lifetime * REFRESH_AHEAD_AT, expiresAt: fetchedAt + lifetime };
   }
 
   #cooldownRemaining(): number {
