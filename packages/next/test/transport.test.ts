@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NextRequest } from 'next/server';
+import { NextRequest } from 'next/server.js';
 import { createLatchkey } from '@latchkey/next';
 import { createTokenFactory, generateTestKey, startIssuer, type LocalIssuer } from '@latchkey/test-fixtures';
 
