@@ -51,8 +51,22 @@ export class TokenVerification {
     return cached.verified;
   }
 
-  /** Verifies a token that was not in the cache, and caches a success. */
+  /**
+   * Verifies a token that was not in the cache, and caches a success. A token without `kid` that
+   * no cached key verifies may be signed by a key published since the last fetch, so the key set
+   * is fetched again (within the unknown-key cooldown) and the token verified once more.
+   */
   async verify(token: string, header: Record<string, unknown>, claims: Record<string, unknown>, runtime: IssuerRuntime): Promise<Verified> {
+    try {
+      return await this.#verifyOnce(token, header, claims, runtime);
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed) || header['kid'] !== undefined) throw error;
+      if (runtime.keySource.refreshForKeylessToken === undefined || !(await runtime.keySource.refreshForKeylessToken())) throw error;
+      return this.#verifyOnce(token, header, claims, runtime);
+    }
+  }
+
+  async #verifyOnce(token: string, header: Record<string, unknown>, claims: Record<string, unknown>, runtime: IssuerRuntime): Promise<Verified> {
     const generation = generationOf(runtime);
     const options = this.#options(runtime);
     const fast = this.#signatures === undefined ? undefined : await verifyFast(token, header, claims, runtime, options, this.#signatures);

@@ -301,3 +301,25 @@ describe('remote JWKS outages', () => {
     expect(await outcome(verifier.verify(await tokens.sign()))).toBe('accepted');
   });
 });
+
+describe('key sets without kid', () => {
+  it('fetches again for a key published since the last fetch', async () => {
+    const first = await generateTestKey('RS256', 'unused');
+    const second = await generateTestKey('RS256', 'unused-2');
+    const withoutKid = (key: TestKey) => ({ ...key.publicJwk, kid: undefined });
+    issuer.setJwks({ keys: [withoutKid(first)] });
+    const verifier = remoteVerifier();
+    const signedBy = (key: TestKey) => tokens.sign({ key, header: { kid: undefined } });
+
+    expect(await outcome(verifier.verify(await signedBy(first)))).toBe('accepted');
+    issuer.setJwks({ keys: [withoutKid(first), withoutKid(second)] });
+
+    expect(await outcome(verifier.verify(await signedBy(second)))).toBe('signature_invalid');
+    expect(issuer.requests.jwks).toBe(1);
+
+    now += 30_000;
+    expect(await outcome(verifier.verify(await signedBy(second)))).toBe('accepted');
+    expect(await outcome(verifier.verify(await signedBy(first)))).toBe('accepted');
+    expect(issuer.requests.jwks).toBe(2);
+  });
+});

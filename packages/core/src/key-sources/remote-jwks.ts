@@ -61,6 +61,18 @@ export class RemoteJwksSource implements KeySource {
     return cached.generation;
   }
 
+  async refreshForKeylessToken(): Promise<boolean> {
+    const before = this.#cached?.generation;
+    const waitMs = this.#cooldownRemaining();
+    if (waitMs > 0 && this.#refreshing === undefined) {
+      this.#settings.emit({ type: 'jwks_cooldown', issuer: this.#settings.issuer, url: this.#cached?.url ?? this.#settings.locator.label, kid: undefined, retryInMs: waitMs });
+      return false;
+    }
+
+    await this.#refresh('unknown_kid').catch(() => undefined);
+    return this.#cached !== undefined && this.#cached.generation !== before;
+  }
+
   async getKey(header: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> {
     const cached = await this.#usableKeySet();
     this.#refreshAheadIfDue(cached);

@@ -13,4 +13,10 @@ export interface KeySource {
    * method never change their keys.
    */
   currentGeneration?(): number | undefined;
+  /**
+   * Fetches the key set again for a token without `kid` whose signature no cached key verifies,
+   * as an unknown `kid` would, within the same cooldown. Resolves to whether a different key set
+   * arrived. Sources without this method never change their keys.
+   */
+  refreshForKeylessToken?(): Promise<boolean>;
 }
