@@ -123,12 +123,9 @@ export class InsufficientScopeError extends LatchkeyError {
   }
 }
 
-/**
- * Keys could not be obtained and no usable key is cached: 503 with `Retry-After`.
- * Clients must not treat this as a bad token.
- */
-export class KeySourceUnavailableError extends LatchkeyError {
-  readonly code = 'key_source_unavailable';
+/** A failure of a service latchkey depends on, answered 503 with `Retry-After` and no challenge. */
+export abstract class ServiceUnavailableError extends LatchkeyError {
+  abstract override readonly code: 'key_source_unavailable' | 'revocation_unavailable';
   readonly status = 503;
   readonly bearerError = undefined;
   /** Seconds after which a retry can succeed. */
@@ -141,21 +138,20 @@ export class KeySourceUnavailableError extends LatchkeyError {
 }
 
 /**
+ * Keys could not be obtained and no usable key is cached: 503 with `Retry-After`.
+ * Clients must not treat this as a bad token.
+ */
+export class KeySourceUnavailableError extends ServiceUnavailableError {
+  readonly code = 'key_source_unavailable';
+}
+
+/**
  * The revocation store could not be asked whether a token is revoked: 503 with `Retry-After`.
  * The token may be fine; answering 401 would make clients discard it, and answering 200 could
  * let a revoked token through.
  */
-export class RevocationUnavailableError extends LatchkeyError {
+export class RevocationUnavailableError extends ServiceUnavailableError {
   readonly code = 'revocation_unavailable';
-  readonly status = 503;
-  readonly bearerError = undefined;
-  /** Seconds after which a retry can succeed. */
-  readonly retryAfter: number;
-
-  constructor(init: FailureInit & { retryAfter: number }) {
-    super(init);
-    this.retryAfter = Math.max(1, Math.ceil(init.retryAfter));
-  }
 }
 
 /**

@@ -25,6 +25,7 @@ export {
   KeySourceUnavailableError,
   LatchkeyError,
   RevocationUnavailableError,
+  ServiceUnavailableError,
   type BearerErrorCode,
   type FailureCode,
   type FailureStatus,

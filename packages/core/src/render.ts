@@ -1,4 +1,4 @@
-import type { InsufficientScopeError, KeySourceUnavailableError, LatchkeyError, RevocationUnavailableError } from './errors.js';
+import type { InsufficientScopeError, LatchkeyError, ServiceUnavailableError } from './errors.js';
 import { toSafeDescription } from './text.js';
 
 /** An HTTP response for a failure, ready for an adapter to copy byte for byte. */
@@ -37,7 +37,7 @@ export function renderFailure(failure: LatchkeyError, options: RenderOptions = {
   };
   const challenge = buildChallenge(failure, realm, description);
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
-  const retryAfter = (failure as Partial<KeySourceUnavailableError | RevocationUnavailableError>).retryAfter;
+  const retryAfter = (failure as Partial<ServiceUnavailableError>).retryAfter;
   if (failure.status === 503 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
 
   const problem = {
