@@ -7,6 +7,15 @@ import { verifyFast, type Verified } from './fast/fast-verify.js';
 import { NodeSignatureVerifier } from './fast/node-signature.js';
 import type { IssuerRuntime } from './issuer-directory.js';
 
+/** A token whose signature no key of the current key set verifies. */
+interface CachedRejection {
+  runtime: IssuerRuntime;
+  generation: number;
+}
+
+/** Most rejected tokens remembered, so a flood of one bad token costs one signature check per key set. */
+const MAX_REJECTED_TOKENS = 1000;
+
 interface CachedVerification {
   runtime: IssuerRuntime;
   verified: Verified;
@@ -26,12 +35,14 @@ export class TokenVerification {
   readonly #config: ResolvedConfig;
   readonly #signatures: NodeSignatureVerifier | undefined;
   readonly #cache: LRUCache<string, CachedVerification> | undefined;
+  readonly #rejected: LRUCache<string, CachedRejection> | undefined;
 
   constructor(config: ResolvedConfig) {
     this.#config = config;
     const nodeCrypto = config.engine === 'auto' ? loadNodeCrypto() : undefined;
     this.#signatures = nodeCrypto === undefined ? undefined : new NodeSignatureVerifier(nodeCrypto);
     this.#cache = config.tokenCacheEntries > 0 ? new LRUCache({ max: config.tokenCacheEntries }) : undefined;
+    this.#rejected = config.tokenCacheEntries > 0 ? new LRUCache({ max: MAX_REJECTED_TOKENS }) : undefined;
   }
 
   /**
@@ -39,6 +50,8 @@ export class TokenVerification {
    * checking `nbf`, `exp` and the age again. The other claims cannot change for the same token.
    */
   fromCache(token: string): Verified | undefined {
+    this.#throwIfRejected(token);
+
     const cached = this.#cache?.get(token);
     if (cached === undefined) return undefined;
 
@@ -60,9 +73,32 @@ export class TokenVerification {
     try {
       return await this.#verifyOnce(token, header, claims, runtime);
     } catch (error) {
-      if (!(error instanceof errors.JWSSignatureVerificationFailed) || header['kid'] !== undefined) throw error;
-      if (runtime.keySource.refreshForKeylessToken === undefined || !(await runtime.keySource.refreshForKeylessToken())) throw error;
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+      if (header['kid'] !== undefined || runtime.keySource.refreshForKeylessToken === undefined || !(await runtime.keySource.refreshForKeylessToken())) {
+        this.#rememberRejection(token, runtime);
+        throw error;
+      }
       return this.#verifyOnce(token, header, claims, runtime);
+    }
+  }
+
+  /**
+   * Answers a token whose signature already failed against the current key set without checking
+   * it again. Only signature failures are remembered: they cannot change while the keys stay the
+   * same, unlike time-dependent claim failures.
+   */
+  #throwIfRejected(token: string): void {
+    const rejected = this.#rejected?.get(token);
+    if (rejected === undefined) return;
+
+    if (generationOf(rejected.runtime) === rejected.generation) throw new errors.JWSSignatureVerificationFailed();
+    this.#rejected?.delete(token);
+  }
+
+  #rememberRejection(token: string, runtime: IssuerRuntime): void {
+    const generation = generationOf(runtime);
+    if (this.#rejected !== undefined && generation !== undefined && this.#config.issuers.kind === 'list') {
+      this.#rejected.set(token, { runtime, generation });
     }
   }
 

@@ -177,6 +177,20 @@ describe('verified-token cache', () => {
     expect(await outcome(verifier, all[0] ?? '')).toMatch(/^accepted/);
   });
 
+  it('remembers a bad signature only for the key set it failed against', async () => {
+    const verifier = cachedVerifier();
+    const replacement = await generateTestKey('RS256', 'k1');
+    const token = await tokens.sign({ key: replacement });
+
+    expect(await outcome(verifier, await tokens.sign())).toMatch(/^accepted/);
+    expect(await outcome(verifier, token)).toBe('signature_invalid');
+    expect(await outcome(verifier, token)).toBe('signature_invalid');
+
+    issuer.setKeys([replacement]);
+    now += 601_000;
+    expect(await outcome(verifier, token)).toMatch(/^accepted/);
+  });
+
   it('turns off with false', () => {
     expect(cachedVerifier({ tokenCache: false }).config.tokenCacheEntries).toBe(0);
     expect(() => cachedVerifier({ tokenCache: { maxEntries: 0 } })).toThrow(/tokenCache\.maxEntries/);

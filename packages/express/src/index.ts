@@ -1,4 +1,6 @@
-import type { AuthInfo } from '@latchkey/core';
+// Renamed on import: inside `namespace Express`, a bare `AuthInfo` would resolve to another
+// package's declaration of that name, such as @types/passport's.
+import type { AuthInfo as LatchkeyAuthInfo } from '@latchkey/core';
 
 export { latchkey, toCredentialRequest, type AdapterOptions, type LatchkeyOptions } from './middleware.js';
 export { requireClaims, requireScopes, type AuthorizeOptions } from './authorize.js';
@@ -10,7 +12,7 @@ declare global {
   namespace Express {
     interface Request {
       /** The verified identity. Set by `latchkey()`; undefined on public routes and for anonymous requests under `optional: true`. */
-      auth?: AuthInfo;
+      auth?: LatchkeyAuthInfo;
     }
   }
 }
