@@ -91,10 +91,40 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   };
 
-  const render = (failure: LatchkeyError) => renderFailure(failure, { realm: config.realm });
+  const render = createRenderer(config.realm);
   const preload = () => preloadIssuers(directory.listed, config);
 
   return Object.freeze({ verify, authenticate, authenticateOptional, render, preload, config });
+}
+
+/** Most distinct failure responses kept rendered; there are a few dozen codes and descriptions. */
+const MAX_RENDERED_FAILURES = 256;
+
+/**
+ * Returns a renderer that builds each distinct failure response once, since a rejection path under
+ * load renders the same few responses over and over. The rendered objects are frozen, so callers
+ * cannot change a shared response.
+ */
+function createRenderer(realm: string): (failure: LatchkeyError) => RenderedFailure {
+  const rendered = new Map<string, RenderedFailure>();
+
+  return (failure) => {
+    const scopes = (failure as { requiredScopes?: readonly string[] }).requiredScopes?.join(' ') ?? '';
+    const retryAfter = (failure as { retryAfter?: number }).retryAfter ?? '';
+    const key = `${failure.status}\n${failure.code}\n${failure.description}\n${scopes}\n${retryAfter}`;
+
+    let response = rendered.get(key);
+    if (response === undefined) {
+      response = deepFreeze(renderFailure(failure, { realm }));
+      if (rendered.size < MAX_RENDERED_FAILURES) rendered.set(key, response);
+    }
+    return response;
+  };
+}
+
+function deepFreeze(response: RenderedFailure): RenderedFailure {
+  Object.freeze(response.headers);
+  return Object.freeze(response);
 }
 
 /** Runs a verification step and turns whatever it throws into a latchkey failure. */

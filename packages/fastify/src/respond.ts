@@ -38,5 +38,17 @@ export function sendFailure(request: FastifyRequest, reply: FastifyReply, failur
 
   request.log.debug({ code: failure.code, status: rendered.status }, 'latchkey rejected the request');
 
-  return reply.code(rendered.status).headers(rendered.headers).send(Buffer.from(rendered.body, 'utf8'));
+  return reply.code(rendered.status).headers(rendered.headers).send(bodyBytes(rendered));
+}
+
+// Core's verifier renders each distinct failure once, so its body bytes can be kept with it.
+const bodies = new WeakMap<RenderedFailure, Buffer>();
+
+function bodyBytes(rendered: RenderedFailure): Buffer {
+  let bytes = bodies.get(rendered);
+  if (bytes === undefined) {
+    bytes = Buffer.from(rendered.body, 'utf8');
+    bodies.set(rendered, bytes);
+  }
+  return bytes;
 }
