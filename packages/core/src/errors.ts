@@ -123,7 +123,7 @@ export class InsufficientScopeError extends LatchkeyError {
   }
 }
 
-/** A failure of a service latchkey depends on, answered 503 with `Retry-After` and no challenge. */
+/** A failure of a service that latchkey depends on: 503 with `Retry-After` and no challenge. */
 export abstract class ServiceUnavailableError extends LatchkeyError {
   abstract override readonly code: 'key_source_unavailable' | 'revocation_unavailable';
   readonly status = 503;
@@ -147,8 +147,8 @@ export class KeySourceUnavailableError extends ServiceUnavailableError {
 
 /**
  * The revocation store could not be asked whether a token is revoked: 503 with `Retry-After`.
- * The token may be fine; answering 401 would make clients discard it, and answering 200 could
- * let a revoked token through.
+ * The token may be fine, so a 401 would make clients discard it, and a 200 could let a revoked
+ * token through.
  */
 export class RevocationUnavailableError extends ServiceUnavailableError {
   readonly code = 'revocation_unavailable';
@@ -161,9 +161,9 @@ export class RevocationUnavailableError extends ServiceUnavailableError {
 export class ConfigurationError extends Error {
   readonly code = 'configuration_invalid';
   readonly option: string;
-  /** What is wrong with the value, without the option name. */
+  /** The problem with the value, without the option name. */
   readonly problem: string;
-  /** What to do instead. */
+  /** The fix to apply. */
   readonly fix: string;
 
   constructor(option: string, problem: string, fix: string, options?: { cause?: unknown }) {

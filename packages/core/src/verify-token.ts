@@ -83,9 +83,9 @@ export class TokenVerification {
   }
 
   /**
-   * Answers a token whose signature already failed against the current key set without checking
-   * it again. Only signature failures are remembered: they cannot change while the keys stay the
-   * same, unlike time-dependent claim failures.
+   * Rejects a token whose signature already failed against the current key set without checking
+   * it again. Only signature failures are remembered, because they cannot change while the keys
+   * stay the same, unlike time-dependent claim failures.
    */
   #throwIfRejected(token: string): void {
     const rejected = this.#rejected?.get(token);
@@ -128,7 +128,7 @@ export class TokenVerification {
   }
 }
 
-/** The current key set generation of an issuer; sources that never change their keys are generation 0. */
+/** Returns the current key set generation of an issuer; sources that never change their keys are generation 0. */
 function generationOf(runtime: IssuerRuntime): number | undefined {
   const source = runtime.keySource;
   return source.currentGeneration === undefined ? 0 : source.currentGeneration();
@@ -147,7 +147,7 @@ async function verifyWithJose(token: string, runtime: IssuerRuntime, options: JW
 /**
  * Tries each key when a set has several keys that fit the token's header, such as an identity
  * provider publishing one key twice or two keys under one `kid`. Only a failed signature moves on
- * to the next key; any other failure is the answer for the key that matched. Such results are not
+ * to the next key. Any other failure is the result for the key that matched. Such results are not
  * cached, because no single key identifies them.
  */
 async function verifyWithCandidates(token: string, candidates: InstanceType<typeof errors.JWKSMultipleMatchingKeys>, options: JWTVerifyOptions): Promise<Verified> {

@@ -29,7 +29,7 @@ interface CachedKeySet {
   generation: number;
   url: string;
   fetchedAt: number;
-  /** When a background refresh starts, so requests never wait for a routine refresh. */
+  /** Time after which a request starts a background refresh, so requests do not wait for routine refreshes. */
   refreshAt: number;
   expiresAt: number;
 }
@@ -39,7 +39,7 @@ const REFRESH_AHEAD_AT = 0.8;
 
 /**
  * Keys from a JWKS URL, configured or discovered. The set lives as long as its response's caching
- * headers say, within bounds, and is refreshed in the background before it expires. An unknown
+ * headers allow, within bounds, and is refreshed in the background before it expires. An unknown
  * `kid` fetches the set again at most once per cooldown, and concurrent requests share one fetch.
  * When fetching fails, the last good set keeps serving for `staleWindow` past its expiry.
  */
@@ -198,7 +198,8 @@ export class RemoteJwksSource implements KeySource {
   #store(keySet: UsableKeySet, fingerprint: string, url: URL, lifetime: number): void {
     const fetchedAt = this.#now();
     const previous = this.#cached;
-    const generation = previous === undefined ? 0 : previous.fingerprint === fingerprint ? previous.generation : previous.generation + 1;
+    let generation = 0;
+    if (previous !== undefined) generation = previous.fingerprint === fingerprint ? previous.generation : previous.generation + 1;
     this.#cached = { keySet, fingerprint, generation, url: url.href, fetchedAt, refreshAt: fetchedAt + lifetime * REFRESH_AHEAD_AT, expiresAt: fetchedAt + lifetime };
   }
 

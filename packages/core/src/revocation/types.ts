@@ -6,7 +6,7 @@ export interface RevocationQuery {
   tokenId: string | undefined;
 }
 
-/** What a revocation store knows about one token. */
+/** The revocation state of one token as a store records it. */
 export interface RevocationState {
   /** Whether the token's `jti` was revoked. */
   revoked: boolean;
@@ -15,7 +15,7 @@ export interface RevocationState {
 }
 
 /**
- * Where revoked token ids and per-subject epochs live. Every method rejects when the store cannot
+ * Storage of revoked token ids and per-subject epochs. Every method rejects when the store cannot
  * be reached, so a failed revocation is never reported as a success.
  */
 export interface RevocationStore {
@@ -37,7 +37,7 @@ export interface RevocationOptions {
   /** Seconds a lookup may take before the request fails with 503. Default 0.5. */
   timeout?: number;
   /**
-   * Accept tokens while the store cannot be reached, instead of answering 503. Off by default,
+   * Accept tokens while the store cannot be reached, instead of failing them with 503. Off by default,
    * because an outage (which an attacker may provoke) would then un-revoke every token.
    */
   failOpen?: boolean;
