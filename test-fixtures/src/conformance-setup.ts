@@ -14,7 +14,7 @@ export interface ConformanceAppOptions {
 
 /** Everything an adapter needs to run the conformance table. */
 export interface ConformanceSetup {
-  /** Options for the app that answers every row except the key-source outage. */
+  /** Options for the app that serves every row except the key-source outage. */
   options: ConformanceAppOptions;
   /** Options whose JWKS URL refuses connections, for the `unavailable` rows. */
   unavailableOptions: ConformanceAppOptions;

@@ -15,7 +15,7 @@ export interface RunningApp {
 /** The URL of each app an adapter runs the table against: one per key-source state. */
 export type AppUrls = Record<'available' | 'unavailable', string>;
 
-/** Starts the Express conformance app. Both adapters answer 200 rows with the same JSON. */
+/** Starts the Express conformance app. Both adapters return the same JSON for 200 rows. */
 export async function startExpressApp(options: ConformanceAppOptions): Promise<RunningApp> {
   const app = express();
   const authenticate = expressLatchkey(options);

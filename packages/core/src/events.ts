@@ -22,7 +22,7 @@ export type FetchFailureReason =
   | 'issuer_mismatch'
   | 'rate_limited';
 
-/** What made a key source fetch. */
+/** Cause of a key source fetch. */
 export type FetchTrigger = 'initial' | 'expired' | 'refresh_ahead' | 'unknown_kid' | 'preload';
 
 /**

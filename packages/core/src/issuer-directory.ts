@@ -17,8 +17,8 @@ const MAX_RESOLVED_ISSUERS = 1000;
 
 /**
  * The issuers a verifier trusts. It picks the issuer for a token's unverified `iss` before any key
- * is looked up, so a token of an unknown issuer never causes a fetch, and each issuer has its own
- * key source, so a key of one issuer never verifies a token of another.
+ * is looked up, so a token of an unknown issuer never causes a fetch. Each issuer has its own key
+ * source, so a key of one issuer never verifies a token of another.
  */
 export class IssuerDirectory {
   readonly #config: ResolvedConfig;

@@ -16,7 +16,7 @@ const CLOSE_BRACKET = 0x5d;
  * Tells whether a JSON text has an object with the same member name twice, comparing names after
  * unescaping (so "a" and "\u0061" are the same name). JSON parsers disagree on such input (first
  * wins, last wins, or an error), so two services could read different claims from the same
- * signed bytes; latchkey rejects it instead, which RFC 7515 §4 and RFC 7519 §4 allow. The scan is
+ * signed bytes. latchkey rejects it instead, which RFC 7515 §4 and RFC 7519 §4 allow. The scan is
  * one pass and assumes the text is valid JSON, which the caller checks separately.
  */
 export function hasDuplicateMember(json: string): boolean {

@@ -33,7 +33,7 @@ export type IssuerOptions = {
   algorithms?: readonly Algorithm[];
 } & KeySourceOptions;
 
-/** What an issuer resolver receives: the token's unverified `iss` and the request, when there is one. */
+/** Input of an issuer resolver: the token's unverified `iss` and the request, when there is one. */
 export interface IssuerResolverContext {
   issuer: string;
   request: CredentialRequest | undefined;

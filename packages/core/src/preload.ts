@@ -18,7 +18,7 @@ export interface IssuerPreloadResult {
   problems: readonly PreloadProblem[];
 }
 
-/** What `verifier.preload()` found. `ok` is true when no issuer has a problem. */
+/** Result of `verifier.preload()`. `ok` is true when no issuer has a problem. */
 export interface PreloadReport {
   ok: boolean;
   issuers: readonly IssuerPreloadResult[];
@@ -48,7 +48,7 @@ async function preloadIssuer(runtime: IssuerRuntime, config: ResolvedConfig): Pr
   } else if (reason === 'issuer_mismatch') {
     problems.push({ code: 'discovery_mismatch', message: `${message}. Set issuer to the exact value in the metadata` });
   } else {
-    problems.push({ code: 'key_source_unreachable', message: `${message} (${reason}). Requests answer 503 until keys can be fetched; retries follow the ${config.jwksCache.cooldown / 1000} s cooldown` });
+    problems.push({ code: 'key_source_unreachable', message: `${message} (${reason}). Requests fail with 503 until keys can be fetched, and retries follow the ${config.jwksCache.cooldown / 1000} s cooldown` });
   }
   return result;
 }

@@ -64,7 +64,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   const verifyToken = async (token: string, location: TokenLocation, request: CredentialRequest | undefined): Promise<AuthInfo> => {
-    // A resolver may answer differently per request, so only fixed issuer lists use the cache.
+    // A resolver may return a different result per request, so only fixed issuer lists use the cache.
     const cached = config.issuers.kind === 'list' ? await mapFailures(async () => verification.fromCache(token)) : undefined;
     if (cached !== undefined) return toAuthInfo(token, location, cached.payload, cached.protectedHeader);
 

@@ -54,7 +54,7 @@ function verifierWith(options: Partial<VerifierOptions> = {}): Verifier {
   } as VerifierOptions);
 }
 
-/** A verifier that has already fetched the key set once, as a running server has. */
+/** Creates a verifier that has already fetched the key set once, as a running server has. */
 async function warmVerifier(options: Partial<VerifierOptions> = {}): Promise<Verifier> {
   const verifier = verifierWith(options);
   await verifier.verify(await tokens.sign());

@@ -133,7 +133,7 @@ describe('discovery', () => {
   });
 });
 
-/** Answers 404 for the OpenID document, as an RFC 8414-only server does, and passes the rest on. */
+/** Returns 404 for the OpenID document, as an RFC 8414-only server does, and passes the rest on. */
 function withoutOpenIdConfiguration(input: URL | RequestInfo, init?: RequestInit): Promise<Response> {
   if (String(input).endsWith('/.well-known/openid-configuration')) return Promise.resolve(new Response('not found', { status: 404 }));
   return fetch(input, init);

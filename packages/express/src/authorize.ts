@@ -19,15 +19,15 @@ export interface AuthorizeOptions {
 }
 
 /**
- * Creates middleware that answers 403 `insufficient_scope` unless `req.auth` holds the scopes.
- * It never authenticates: mount it after `latchkey()`. Without `req.auth` it answers 401.
+ * Creates middleware that responds 403 `insufficient_scope` unless `req.auth` has the scopes.
+ * It never authenticates: mount it after `latchkey()`. Without `req.auth` it responds 401.
  */
 export function requireScopes(scopes: string | readonly string[], options: AuthorizeOptions = {}): RequestHandler {
   const requirement = scopeRequirement(typeof scopes === 'string' ? [scopes] : scopes, options.match);
   return authorize((request) => checkScopes(authOf(request), requirement), options.onFailure);
 }
 
-/** Creates middleware that answers 403 `insufficient_scope` unless the verified claims meet the requirement. */
+/** Creates middleware that responds 403 `insufficient_scope` unless the verified claims meet the requirement. */
 export function requireClaims(requirement: ClaimRequirement, options: Pick<AuthorizeOptions, 'onFailure'> = {}): RequestHandler {
   const checked = claimRequirement(requirement);
   return authorize((request) => checkClaims(authOf(request), checked), options.onFailure);

@@ -112,7 +112,7 @@ function checkPrefixRules(cookie: ResolvedTokenCookie): void {
   }
 }
 
-/** The attributes of the token cookie. */
+/** Returns the attributes of the token cookie. */
 export function cookieAttributes(cookie: ResolvedTokenCookie, maxAge?: number): CookieAttributes {
   return {
     httpOnly: true,
@@ -140,7 +140,7 @@ export function serializeTokenCookie(cookie: ResolvedTokenCookie, token: string,
   return line;
 }
 
-/** The `Set-Cookie` value that removes a cookie of this name with the token cookie's attributes. */
+/** Builds the `Set-Cookie` value that removes a cookie of this name with the token cookie's attributes. */
 export function serializeExpiredCookie(cookie: ResolvedTokenCookie, name = cookie.name): string {
   return serialize(name, '', { ...cookieAttributes(cookie, 0), expires: new Date(0) });
 }

@@ -10,7 +10,7 @@ interface TokenResponse {
 }
 
 /**
- * Development sign-in: asks the local token endpoint that `pnpm dev` starts for a token and
+ * Development sign-in: requests a token from the local token endpoint that `pnpm dev` starts and
  * stores it in the token cookie. In production, sign users in with your identity provider and
  * call auth.setTokenCookie in the route handler of its callback instead.
  */

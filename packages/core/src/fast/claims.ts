@@ -2,7 +2,7 @@ import { errors, type JWTPayload, type JWTVerifyOptions } from 'jose';
 
 // The claim rules of jose 6's jwtVerify (lib/jwt_claims_set.js), applied to claims that were
 // already parsed, so a token is decoded once. Errors are jose's own classes with jose's claim
-// names and reasons, so both verification paths map them to the same failures; the differential
+// names and reasons, so both verification paths map them to the same failures. The differential
 // test in engines.test.ts checks that on fuzzed tokens.
 
 const CHECK_FAILED = 'check_failed';

@@ -41,10 +41,10 @@ const PLANS: Readonly<Record<string, AlgorithmPlan>> = {
 type PreparedKey = { kind: 'asymmetric'; key: NodeCrypto.KeyObject } | { kind: 'secret'; secret: Uint8Array } | { kind: 'unsupported' };
 
 /**
- * Verifies JWS signatures synchronously with node:crypto, which is several times faster than the
- * asynchronous Web Crypto call jose makes. Each key is converted to a KeyObject once. It only
- * accepts keys that jose would accept for the algorithm; for any other key it returns
- * `undefined`, and the caller falls back to jose, so the result stays jose's.
+ * Verifies JWS signatures synchronously with node:crypto, which avoids the asynchronous Web Crypto
+ * call jose makes (see docs/benchmarks.md for the measured difference). Each key is converted to a
+ * KeyObject once. It only accepts keys that jose would accept for the algorithm. For any other key
+ * it returns `undefined`, and the caller falls back to jose, so the result stays jose's.
  */
 export class NodeSignatureVerifier {
   readonly #crypto: typeof NodeCrypto;

@@ -4,7 +4,7 @@ import type { KeySourceEventListener } from '../events.js';
 import { fetchDocument, type FetchDocumentOptions, KeySourceFetchError } from './fetch-document.js';
 import type { FetchLimiter } from './fetch-limiter.js';
 
-/** Where a key set is fetched from: a configured URL, or one found through issuer metadata. */
+/** Source of a key set's URL: a configured URL, or one found through issuer metadata. */
 export interface JwksLocator {
   /** The issuer, or the JWKS URL when no issuer is known, for events and messages. */
   readonly label: string;
@@ -13,7 +13,7 @@ export interface JwksLocator {
   invalidate(): void;
 }
 
-/** A locator for a JWKS URL given in the configuration. */
+/** Creates a locator for a JWKS URL given in the configuration. */
 export function fixedLocator(url: URL): JwksLocator {
   return { label: url.href, locate: () => Promise.resolve(url), invalidate: () => undefined };
 }
@@ -27,7 +27,7 @@ export interface DiscoverySettings {
 }
 
 /**
- * A locator that reads the issuer's metadata: OpenID Connect Discovery first, then RFC 8414
+ * Creates a locator that reads the issuer's metadata: OpenID Connect Discovery first, then RFC 8414
  * authorization server metadata. The metadata's `issuer` must equal the configured issuer
  * exactly, and its `jwks_uri` must be https (or http on loopback), so the key set always belongs
  * to the configured issuer.

@@ -10,7 +10,7 @@ import type { KeySource } from './types.js';
 export type { KeySource, VerificationKey } from './types.js';
 export { RemoteJwksSource } from './remote-jwks.js';
 
-/** What the key sources of one verifier share: the event emitter and the fetch cap. */
+/** Parts the key sources of one verifier share: the event emitter and the fetch cap. */
 export interface KeySourceContext {
   config: ResolvedConfig;
   emit: KeySourceEventListener;

@@ -16,7 +16,7 @@ export type RevocationCheck = (claims: JWTPayload) => Promise<void>;
  * Builds the revocation check of a verifier. A revoked `jti`, or an `iat` at or before the
  * subject's epoch rounded down to the second, rejects the token with `token_revoked`. A token
  * without `iat` cannot prove it was issued after the epoch, so it is rejected too. A store that fails
- * or takes longer than the timeout answers 503 `revocation_unavailable`, unless `failOpen` is set.
+ * or takes longer than the timeout fails the request with 503 `revocation_unavailable`, unless `failOpen` is set.
  * The first failure of an outage and the recovery are reported once each.
  */
 export function createRevocationCheck(options: RevocationOptions | undefined, emit: (event: RevocationEvent) => void, clock: () => number): RevocationCheck | undefined {
@@ -56,7 +56,7 @@ function checkOptions(options: RevocationOptions): { store: RevocationOptions['s
     throw new ConfigurationError('revocation.timeout', 'must be a positive number of seconds', 'Pass a number such as 0.5');
   }
   if (options.failOpen !== undefined && typeof options.failOpen !== 'boolean') {
-    throw new ConfigurationError('revocation.failOpen', 'must be a boolean', 'Leave it unset to answer 503 while the store is unreachable');
+    throw new ConfigurationError('revocation.failOpen', 'must be a boolean', 'Leave it unset to reject requests with 503 while the store is unreachable');
   }
   return { store: options.store, failOpen: options.failOpen ?? false, timeoutMs: timeout * 1000 };
 }

@@ -62,7 +62,7 @@ const signatureEdit = fc.oneof(
 );
 
 /**
- * An arbitrary of tokens derived from one valid token, signed again where the mutation needs it.
+ * Returns an arbitrary of tokens derived from one valid token, signed again where the mutation needs it.
  * One in five is a valid token with other `sub` and `scope` strings, so accepted tokens (and the
  * claims both verifiers return for them) are compared too.
  */
